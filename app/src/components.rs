@@ -1,0 +1,136 @@
+//! Small building blocks shared by many pages.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::error::AppError;
+
+/// Sets the HTTP status of the page being rendered on the server (ignored in the browser).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    {
+        if let (Some(response), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::StatusCode::from_u16(code),
+        ) {
+            response.set_status(status);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// The page title pattern: "<page> – Candour".
+pub fn page_title(page: impl std::fmt::Display) -> String {
+    format!("{page} – Candour")
+}
+
+/// Renders the result of a server-side load: the page when it worked, the matching error
+/// page (with its HTTP status) when it did not.
+pub fn loaded<T, V, Fut>(
+    load: impl Fn() -> Fut + Send + Sync + 'static,
+    render: impl Fn(T) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView
+where
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    T: Send + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="nhsuk-body">"Loading…"</p> }>
+            {
+                let render = render.clone();
+                let pending = load();
+                Suspend::new(async move {
+                    match pending.await {
+                        Ok(data) => render(data).into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })
+            }
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text=page_title("Page not found") />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <h1>"Page not found"</h1>
+                <p>"If you typed the web address, check it is correct."</p>
+                <p>"If you pasted the web address, check you copied the entire address."</p>
+                <p>
+                    "You can "<a href="/actions">"browse the Actions to Build Trust"</a>
+                    " or go to the "<a href="/">"home page"</a>"."
+                </p>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    if error == AppError::NotFound {
+        return view! { <NotFound /> }.into_any();
+    }
+    set_status(error.status_code());
+    let (title, message) = match &error {
+        AppError::BadRequest(message) => ("There is a problem with your request", message.clone()),
+        _ => ("Sorry, there is a problem with the service", error.to_string()),
+    };
+    view! {
+        <Title text=page_title(title) />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <h1>{title}</h1>
+                <p>{message}</p>
+                <p>"Try again later, or go to the "<a href="/">"home page"</a>"."</p>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// A link that copies the page's address, for sharing a filtered view of the register.
+/// Without JavaScript the button stays hidden: the address bar does the same job.
+#[island]
+pub fn CopyLinkButton() -> impl IntoView {
+    let (ready, set_ready) = signal(false);
+    let (message, set_message) = signal(String::new());
+    Effect::new(move |_| set_ready.set(true));
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let window = leptos::prelude::window();
+            let href = window.location().href().unwrap_or_default();
+            let promise = window.navigator().clipboard().write_text(&href);
+            leptos::task::spawn_local(async move {
+                let done = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                set_message.set(if done {
+                    "Link copied. You can paste it into an email or message.".to_owned()
+                } else {
+                    "Your browser did not let us copy the link. Copy it from the address bar."
+                        .to_owned()
+                });
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        set_message.set(String::new());
+    };
+    view! {
+        <div class="candour-copy-link" hidden=move || !ready.get()>
+            <button
+                type="button"
+                class="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+                data-test="copy-link"
+                on:click=copy
+            >
+                "Copy link to this page"
+            </button>
+            <p class="nhsuk-body-s" role="status" data-test="copy-link-status">{message}</p>
+        </div>
+    }
+}

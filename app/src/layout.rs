@@ -1,0 +1,137 @@
+//! The parts of the page shell every page shares: skip link, header with navigation, footer.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::SiteInfo;
+
+/// The main navigation, in order. A section is current for its own path and everything
+/// below it.
+const NAVIGATION: &[(&str, &str)] = &[
+    ("/", "Home"),
+    ("/actions", "Actions to Build Trust"),
+    ("/values", "Our values"),
+    ("/priorities", "Research priorities"),
+];
+
+fn is_current_section(href: &str, path: &str) -> bool {
+    if href == "/" {
+        path == "/"
+    } else {
+        path == href || path.starts_with(&format!("{href}/"))
+    }
+}
+
+pub fn site_info() -> SiteInfo {
+    use_context::<SiteInfo>().unwrap_or_default()
+}
+
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    view! {
+        <a class="nhsuk-skip-link" href="#maincontent">
+            "Skip to main content"
+        </a>
+    }
+}
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let site = site_info();
+    let path = use_location().pathname.get_untracked();
+    let items = NAVIGATION
+        .iter()
+        .map(|(href, label)| {
+            let current = is_current_section(href, &path);
+            let exact = *href == path;
+            view! {
+                <li class="nhsuk-header__navigation-item"
+                    class:nhsuk-header__navigation-item--current=current>
+                    <a
+                        class="nhsuk-header__navigation-link"
+                        href=*href
+                        aria-current=current.then_some(if exact { "page" } else { "true" })
+                    >
+                        {if current {
+                            view! { <strong class="nhsuk-header__navigation-item-current-fallback">{*label}</strong> }.into_any()
+                        } else {
+                            label.into_any()
+                        }}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <header class="nhsuk-header nhsuk-header--organisation" role="banner">
+            <div class="nhsuk-header__container nhsuk-width-container">
+                <div class="nhsuk-header__service">
+                    <a class="nhsuk-header__service-logo candour-header__home" href="/">
+                        <span class="nhsuk-header__service-name">"Candour"</span>
+                        <span class="candour-header__organisation">{site.organisation}</span>
+                    </a>
+                </div>
+            </div>
+            <nav class="nhsuk-header__navigation" aria-label="Main menu">
+                <div class="nhsuk-header__navigation-container nhsuk-width-container">
+                    <ul class="nhsuk-header__navigation-list candour-header__navigation-list">{items}</ul>
+                </div>
+            </nav>
+        </header>
+    }
+}
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    let site = site_info();
+    let links = [
+        ("/engagement", "How the social licence was made"),
+        ("/you-said-we-did", "You said, we did"),
+        ("/accessibility", "Accessibility statement"),
+        ("/privacy", "Privacy notice"),
+        ("/contact", "Contact us"),
+    ];
+    view! {
+        <footer class="nhsuk-footer" role="contentinfo">
+            <div class="nhsuk-width-container">
+                <h2 class="nhsuk-u-visually-hidden">"Support links"</h2>
+                <div class="nhsuk-footer__meta">
+                    <ul class="nhsuk-footer__list">
+                        {links
+                            .into_iter()
+                            .map(|(href, label)| {
+                                view! {
+                                    <li class="nhsuk-footer__list-item">
+                                        <a class="nhsuk-footer__list-item-link" href=href>{label}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                    <p class="nhsuk-body-s">
+                        "Candour is run by " {site.organisation.clone()}
+                        ". Questions about this site: "
+                        <a href=format!("mailto:{}", site.contact_email)>{site.contact_email.clone()}</a>
+                    </p>
+                </div>
+            </div>
+        </footer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_current_section;
+
+    #[test]
+    fn home_is_current_only_on_the_home_page() {
+        assert!(is_current_section("/", "/"));
+        assert!(!is_current_section("/", "/actions"));
+    }
+
+    #[test]
+    fn a_section_is_current_on_its_sub_pages_but_not_on_lookalikes() {
+        assert!(is_current_section("/actions", "/actions/PP-1"));
+        assert!(!is_current_section("/actions", "/actions-archive"));
+    }
+}

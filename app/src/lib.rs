@@ -1,0 +1,110 @@
+#![recursion_limit = "256"]
+//! Candour's user interface: every page, shared types and the server functions behind them.
+//!
+//! Pages are rendered on the server (and work with no JavaScript); only `#[island]`
+//! components ship to the browser as wasm.
+
+pub mod components;
+pub mod error;
+pub mod html;
+pub mod layout;
+pub mod pages;
+pub mod register;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    layout::{SiteFooter, SiteHeader, SkipLink},
+    pages::{ContentPage, HomePage, NotFound},
+    register::pages::{
+        EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage,
+        ValuePage, ValuesPage, YouSaidWeDidPage,
+    },
+};
+
+/// Facts about the deployment that every page shows (header, footer, feeds).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub organisation: String,
+    pub contact_email: String,
+    pub public_url: String,
+}
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="stylesheet" href="/assets/nhsuk.css" />
+                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
+                <link rel="icon" href="/assets/nhsuk/images/favicon.svg" type="image/svg+xml" />
+                <link rel="icon" href="/assets/nhsuk/images/favicon.ico" sizes="48x48" />
+                <HydrationScripts options=options.clone() islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <SkipLink />
+            <SiteHeader />
+            <div class="nhsuk-width-container">
+                <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/accessibility")
+                            view=|| view! { <ContentPage slug="accessibility" /> }
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("/privacy")
+                            view=|| view! { <ContentPage slug="privacy" /> }
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("/contact")
+                            view=|| view! { <ContentPage slug="contact" /> }
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/actions") view=RegisterPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/actions/:reference")
+                            view=RecommendationPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/you-said-we-did") view=YouSaidWeDidPage ssr=SsrMode::Async />
+                        <Route path=path!("/values") view=ValuesPage ssr=SsrMode::Async />
+                        <Route path=path!("/values/:slug") view=ValuePage ssr=SsrMode::Async />
+                        <Route path=path!("/priorities") view=PrioritiesPage ssr=SsrMode::Async />
+                        <Route path=path!("/priorities/:slug") view=PriorityPage ssr=SsrMode::Async />
+                        <Route path=path!("/engagement") view=EngagementPage ssr=SsrMode::Async />
+                    </Routes>
+                </main>
+            </div>
+            <SiteFooter />
+        </Router>
+    }
+}

@@ -1,0 +1,210 @@
+//! The register of Actions to Build Trust: every recommendation the public made, its
+//! status, the SDE's response and the dated history in between.
+
+pub mod components;
+pub mod pages;
+pub mod query;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use serde::{Deserialize, Serialize};
+
+pub use query::{RegisterQuery, Sort};
+
+use crate::{error::AppError, html::SanitizedHtml};
+
+/// Recommendations per page of the register.
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusInfo {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub closed: bool,
+    pub progress: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub key: String,
+    pub name: String,
+    pub closed: bool,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngagementSummary {
+    pub key: String,
+    pub prefix: String,
+    pub name: String,
+    pub kind: String,
+    pub started: String,
+    pub ended: Option<String>,
+    pub summary: String,
+    pub body: SanitizedHtml,
+    pub figures: Vec<Figure>,
+    pub recommendation_count: i64,
+}
+
+/// A core value or a research priority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LicenceTerm {
+    pub slug: String,
+    pub name: String,
+    pub statement: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecommendationRow {
+    pub reference: String,
+    pub title: String,
+    pub summary: String,
+    pub engagement_key: String,
+    pub engagement_name: String,
+    pub status_key: String,
+    pub status_name: String,
+    pub closed: bool,
+    pub raised: String,
+    pub last_changed: String,
+    pub progress: i32,
+    pub target: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChangeItem {
+    pub reference: String,
+    pub title: String,
+    pub seq: i64,
+    pub changed_on: String,
+    pub from_key: Option<String>,
+    pub from_name: Option<String>,
+    pub to_key: String,
+    pub to_name: String,
+    pub note: String,
+    pub team: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceLink {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecommendationDetail {
+    pub row: RecommendationRow,
+    pub status_description: String,
+    pub what_you_said: SanitizedHtml,
+    pub what_we_did: SanitizedHtml,
+    pub team: String,
+    pub values: Vec<LicenceTerm>,
+    pub priorities: Vec<LicenceTerm>,
+    pub evidence: Vec<EvidenceLink>,
+    pub reports: Vec<String>,
+    pub history: Vec<StatusChangeItem>,
+}
+
+/// Everything the filter form offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterOptions {
+    pub statuses: Vec<StatusInfo>,
+    pub engagements: Vec<(String, String)>,
+    pub values: Vec<(String, String)>,
+    pub priorities: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterPageData {
+    pub query: RegisterQuery,
+    pub rows: Vec<RecommendationRow>,
+    pub total: i64,
+    pub status_counts: Vec<StatusCount>,
+    pub last_updated: Option<String>,
+    pub options: FilterOptions,
+}
+
+/// A value or priority page: the term and the recommendations linked to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LicenceTermPage {
+    pub term: LicenceTerm,
+    pub body: SanitizedHtml,
+    pub status_counts: Vec<StatusCount>,
+    pub recommendations: Vec<RecommendationRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LicenceTermList {
+    pub terms: Vec<(LicenceTerm, Vec<StatusCount>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngagementProgress {
+    pub engagement: EngagementSummary,
+    pub status_counts: Vec<StatusCount>,
+    pub recent: Vec<StatusChangeItem>,
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "register")]
+pub async fn get_register(query: RegisterQuery) -> Result<RegisterPageData, AppError> {
+    let state = crate::state::app_state()?;
+    ssr::register_page(state.db.pool(), query).await
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "recommendation")]
+pub async fn get_recommendation(reference: String) -> Result<RecommendationDetail, AppError> {
+    let state = crate::state::app_state()?;
+    ssr::recommendation_detail(state.db.pool(), &reference)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "licence_terms")]
+pub async fn get_licence_terms(kind: TermKind) -> Result<LicenceTermList, AppError> {
+    let state = crate::state::app_state()?;
+    ssr::licence_term_list(state.db.pool(), kind).await.map_err(Into::into)
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "licence_term")]
+pub async fn get_licence_term(kind: TermKind, slug: String) -> Result<LicenceTermPage, AppError> {
+    let state = crate::state::app_state()?;
+    ssr::licence_term_page(state.db.pool(), kind, &slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "engagements")]
+pub async fn get_engagement_progress() -> Result<Vec<EngagementProgress>, AppError> {
+    let state = crate::state::app_state()?;
+    ssr::engagement_progress(state.db.pool()).await.map_err(Into::into)
+}
+
+/// Core values and research priorities share one shape and one set of pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TermKind {
+    Value,
+    Priority,
+}
+
+impl TermKind {
+    pub fn path(self) -> &'static str {
+        match self {
+            TermKind::Value => "/values",
+            TermKind::Priority => "/priorities",
+        }
+    }
+
+    pub fn query_key(self) -> &'static str {
+        match self {
+            TermKind::Value => "value",
+            TermKind::Priority => "priority",
+        }
+    }
+}

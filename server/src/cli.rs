@@ -1,0 +1,60 @@
+//! The `candour` command line.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::{config::ConfigArgs, content, startup};
+
+/// Candour: the public record of what people said about NHS data and what the Secure Data
+/// Environment did about it.
+#[derive(Debug, Parser)]
+#[command(name = "candour", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web site (the default): migrate the database, import content/ into an
+    /// empty database, then listen on CANDOUR_ADDR until SIGTERM or Ctrl-C.
+    Serve,
+    /// Load content/ into the database. Safe to repeat: unchanged files change nothing,
+    /// and records edited in the web app are kept and reported as conflicts.
+    Import,
+    /// Write the database back out in the content/ format, into DIR.
+    Export {
+        /// Folder to write (created if missing; existing files with the same names are replaced).
+        dir: PathBuf,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config.check()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => startup::serve(config).await,
+        Command::Import => {
+            let db = startup::open_database(&config).await?;
+            let report = content::import_dir(&db, &config.content_dir)
+                .await
+                .with_context(|| format!("importing {}", config.content_dir.display()))?;
+            println!("{report}");
+            db.close().await;
+            anyhow::ensure!(report.conflicts.is_empty(), "{} conflict(s): the database was kept for those records", report.conflicts.len());
+            Ok(())
+        }
+        Command::Export { dir } => {
+            let db = startup::open_database(&config).await?;
+            let written = content::export_dir(&db, &dir)
+                .await
+                .with_context(|| format!("exporting to {}", dir.display()))?;
+            println!("wrote {written} files to {}", dir.display());
+            db.close().await;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! content/ ⇄ database: the importer (idempotent, never overwrites web edits) and the
+//! exporter (writes the same format back, so import → export → import changes nothing).
+
+pub mod files;
+mod store;
+mod validate;
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    fmt,
+    path::{Path, PathBuf},
+};
+
+use anyhow::Context as _;
+use app::db::Database;
+use sha2::{Digest, Sha256};
+
+use files::*;
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub history_appended: usize,
+    pub conflicts: Vec<String>,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "recommendations: {} created, {} updated, {} unchanged; {} history entries appended; {} conflicts",
+            self.created,
+            self.updated,
+            self.unchanged,
+            self.history_appended,
+            self.conflicts.len()
+        )?;
+        for conflict in &self.conflicts {
+            write!(f, "\nconflict: {conflict}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every error found in the content folder, reported together.
+#[derive(Debug, thiserror::Error)]
+#[error("{} problem(s) in the content folder; nothing was imported:\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct ContentErrors(pub Vec<ContentError>);
+
+/// The whole content folder, parsed.
+pub struct ContentSet {
+    pub site: SiteFile,
+    pub statuses: Vec<StatusEntry>,
+    pub engagements: Vec<Document<EngagementFile>>,
+    pub values: Vec<Document<TermFile>>,
+    pub priorities: Vec<Document<TermFile>>,
+    pub pages: Vec<(String, Document<PageFile>)>,
+    pub recommendations: Vec<Document<RecommendationFile>>,
+}
+
+pub async fn database_is_empty(db: &Database) -> anyhow::Result<bool> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM statuses")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(count == 0)
+}
+
+#[derive(Debug, Default)]
+pub struct SiteSettings {
+    pub organisation: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+pub async fn site_settings(db: &Database) -> anyhow::Result<SiteSettings> {
+    let mut conn = db.pool().acquire().await?;
+    let mut settings = store::settings(&mut conn).await?;
+    Ok(SiteSettings {
+        organisation: settings.remove("organisation"),
+        contact_email: settings.remove("contact_email"),
+    })
+}
+
+/// The fingerprint of a recommendation's content, to tell web edits from file edits.
+fn fingerprint(doc: &Document<RecommendationFile>) -> String {
+    let canonical = serde_json::to_string(&(&doc.meta, &doc.body)).unwrap_or_default();
+    Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn read_dir_sorted(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+fn read_documents<T: for<'de> serde::Deserialize<'de>>(
+    dir: &Path,
+    errors: &mut Vec<ContentError>,
+) -> anyhow::Result<Vec<(PathBuf, Document<T>)>> {
+    let mut out = Vec::new();
+    for path in read_dir_sorted(dir)? {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        match parse_document(&path, &text) {
+            Ok(doc) => out.push((path, doc)),
+            Err(error) => errors.push(error),
+        }
+    }
+    Ok(out)
+}
+
+/// Reads and checks the whole content folder. Every problem is collected, so one run
+/// shows them all.
+pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
+    anyhow::ensure!(dir.is_dir(), "the content folder {} does not exist", dir.display());
+    let mut errors = Vec::new();
+    let site_path = dir.join("site.toml");
+    let site = if site_path.exists() {
+        let text = std::fs::read_to_string(&site_path)?;
+        parse_toml(&site_path, &text, 0).unwrap_or_else(|e| {
+            errors.push(e);
+            SiteFile::default()
+        })
+    } else {
+        SiteFile::default()
+    };
+    let statuses_path = dir.join("statuses.toml");
+    let statuses = match std::fs::read_to_string(&statuses_path) {
+        Ok(text) => parse_toml::<StatusesFile>(&statuses_path, &text, 0)
+            .map(|f| f.status)
+            .unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            }),
+        Err(_) => {
+            errors.push(ContentError::new(&statuses_path, None, "missing: the register needs a list of statuses"));
+            Vec::new()
+        }
+    };
+    let engagements = read_documents::<EngagementFile>(&dir.join("engagements"), &mut errors)?;
+    let values = read_documents::<TermFile>(&dir.join("values"), &mut errors)?;
+    let priorities = read_documents::<TermFile>(&dir.join("priorities"), &mut errors)?;
+    let pages = read_documents::<PageFile>(&dir.join("pages"), &mut errors)?;
+    let recommendations = read_documents::<RecommendationFile>(&dir.join("recommendations"), &mut errors)?;
+
+    let set = ContentSet {
+        site,
+        statuses,
+        engagements: engagements.iter().map(|(_, d)| d.clone()).collect(),
+        values: values.iter().map(|(_, d)| d.clone()).collect(),
+        priorities: priorities.iter().map(|(_, d)| d.clone()).collect(),
+        pages: pages
+            .iter()
+            .map(|(path, d)| (path.file_stem().unwrap_or_default().to_string_lossy().into_owned(), d.clone()))
+            .collect(),
+        recommendations: Vec::new(),
+    };
+    validate::statuses(&statuses_path, &set.statuses, &mut errors);
+    validate::engagements(&engagements, &mut errors);
+    validate::terms(&values, &mut errors);
+    validate::terms(&priorities, &mut errors);
+    validate::recommendations(&set, &recommendations, &mut errors);
+    if !errors.is_empty() {
+        return Err(ContentErrors(errors).into());
+    }
+    Ok(ContentSet {
+        recommendations: recommendations.into_iter().map(|(_, d)| d).collect(),
+        ..set
+    })
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Imports the content folder in one transaction: all of it, or (on any error) none of it.
+pub async fn import_dir(db: &Database, dir: &Path) -> anyhow::Result<ImportReport> {
+    let content = read_content(dir)?;
+    import_content(db, &content).await
+}
+
+pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Result<ImportReport> {
+    let now = now();
+    let mut report = ImportReport::default();
+    let mut tx = db.begin_write().await?;
+    if let Some(name) = &content.site.organisation {
+        store::upsert_setting(&mut tx, "organisation", name).await?;
+    }
+    if let Some(email) = &content.site.contact_email {
+        store::upsert_setting(&mut tx, "contact_email", email).await?;
+    }
+    for (position, status) in content.statuses.iter().enumerate() {
+        store::upsert_status(&mut tx, status, position as i64).await?;
+    }
+    for engagement in &content.engagements {
+        store::upsert_engagement(&mut tx, engagement).await?;
+    }
+    for value in &content.values {
+        store::upsert_term(&mut tx, "core_values", value).await?;
+    }
+    for priority in &content.priorities {
+        store::upsert_term(&mut tx, "research_priorities", priority).await?;
+    }
+    for (slug, page) in &content.pages {
+        app::pages::ssr::upsert_page(&mut tx, slug, &page.meta.title, &page.meta.summary, &page.body, &now).await?;
+    }
+
+    let existing: HashMap<String, (Document<RecommendationFile>, String)> = store::recommendations(&mut tx)
+        .await?
+        .into_iter()
+        .map(|(doc, hash)| (doc.meta.reference.clone(), (doc, hash)))
+        .collect();
+    for doc in &content.recommendations {
+        let number = validate::reference_number(&doc.meta.reference).unwrap_or(0);
+        let file_hash = fingerprint(doc);
+        let Some((current, synced_hash)) = existing.get(&doc.meta.reference) else {
+            store::write_recommendation(&mut tx, doc, number, &file_hash, 0, &now).await?;
+            report.created += 1;
+            report.history_appended += doc.meta.history.len();
+            continue;
+        };
+        let db_hash = fingerprint(current);
+        if db_hash == file_hash {
+            if &db_hash != synced_hash {
+                // The file now says what the database says (e.g. after an export): they
+                // are in sync again.
+                store::set_synced_hash(&mut tx, &doc.meta.reference, &db_hash).await?;
+            }
+            report.unchanged += 1;
+            continue;
+        }
+        if &db_hash != synced_hash {
+            report.conflicts.push(format!(
+                "{}: changed in the web app since the last import or export, and its file differs; the database was kept (export to see its current text)",
+                doc.meta.reference
+            ));
+            continue;
+        }
+        let known = current.meta.history.len();
+        if doc.meta.history.len() < known || doc.meta.history[..known] != current.meta.history[..] {
+            report.conflicts.push(format!(
+                "{}: the file's history differs from the recorded history, which is append-only; add new [[history]] entries at the end instead of changing old ones",
+                doc.meta.reference
+            ));
+            continue;
+        }
+        store::write_recommendation(&mut tx, doc, number, &file_hash, known, &now).await?;
+        report.updated += 1;
+        report.history_appended += doc.meta.history.len() - known;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Writes the database out in the content/ format. Returns the number of files written.
+pub async fn export_dir(db: &Database, dir: &Path) -> anyhow::Result<usize> {
+    let mut conn = db.pool().acquire().await?;
+    let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let settings = store::settings(&mut conn).await?;
+    let site = SiteFile {
+        organisation: settings.get("organisation").cloned(),
+        contact_email: settings.get("contact_email").cloned(),
+    };
+    files.insert("site.toml".into(), toml::to_string(&site)?);
+    files.insert(
+        "statuses.toml".into(),
+        toml::to_string(&StatusesFile { status: store::statuses(&mut conn).await? })?,
+    );
+    for doc in store::engagements(&mut conn).await? {
+        files.insert(format!("engagements/{}.md", doc.meta.key).into(), write_document(&doc.meta, &doc.body)?);
+    }
+    for (folder, table) in [("values", "core_values"), ("priorities", "research_priorities")] {
+        for doc in store::terms(&mut conn, table).await? {
+            files.insert(format!("{folder}/{}.md", doc.meta.slug).into(), write_document(&doc.meta, &doc.body)?);
+        }
+    }
+    for (slug, doc) in store::pages(&mut conn).await? {
+        files.insert(format!("pages/{slug}.md").into(), write_document(&doc.meta, &doc.body)?);
+    }
+    for (doc, _) in store::recommendations(&mut conn).await? {
+        files.insert(
+            format!("recommendations/{}.md", doc.meta.reference).into(),
+            write_document(&doc.meta, &doc.body)?,
+        );
+    }
+    for (path, text) in &files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(files.len())
+}

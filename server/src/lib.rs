@@ -1,0 +1,9 @@
+//! The `candour` binary's library: configuration, start-up, the routes machines read, and
+//! the content importer.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod router;
+pub mod startup;
+pub mod telemetry;

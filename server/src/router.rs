@@ -1,0 +1,93 @@
+//! Every route in one place: the Leptos pages and server functions, static assets, and the
+//! plain routes that machines read (health, open data, feeds).
+
+use std::time::{Duration, Instant};
+
+use app::{shell, state::AppState, App};
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    set_header::SetResponseHeaderLayer, timeout::TimeoutLayer,
+};
+
+/// Largest request body accepted (forms and server function calls are far smaller).
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let site_root = state.options.site_root.to_string();
+    let site = state.site.clone();
+    let context = move || provide_context(site.clone());
+    let assets = Router::new()
+        .nest_service("/pkg", ServeDir::new(format!("{site_root}/pkg")))
+        .nest_service("/assets", ServeDir::new(format!("{site_root}/assets")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.options.clone();
+            move || shell(options.clone())
+        })
+        .merge(assets)
+        .fallback(not_found)
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> Response {
+    if state.db.is_healthy().await {
+        (StatusCode::OK, "ok\n").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+    }
+}
+
+/// One log line per request: method, path, status and latency.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        latency_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        "request"
+    );
+    response
+}
+
+/// Any other path: the app's own "Page not found" page, in the shared shell, with a 404.
+async fn not_found(State(state): State<AppState>, request: Request) -> Response {
+    let options = state.options.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(state.clone());
+            provide_context(state.site.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut response = render(request).await;
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::NOT_FOUND;
+    }
+    response
+}

@@ -1,0 +1,113 @@
+//! Start-up: data folder, database, migrations, first import, then the HTTP server with a
+//! graceful shutdown.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use app::{db::Database, state::AppState, SiteInfo};
+use leptos::prelude::LeptosOptions;
+use tokio::net::TcpListener;
+
+use crate::{config::Config, content, router};
+
+/// Creates the data folder, connects and migrates.
+pub async fn open_database(config: &Config) -> anyhow::Result<Database> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+    let db = Database::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// Everything a running server needs, ready to route.
+pub struct Application {
+    pub listener: TcpListener,
+    pub state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = open_database(&config).await?;
+        if content::database_is_empty(&db).await? {
+            let report = content::import_dir(&db, &config.content_dir)
+                .await
+                .with_context(|| format!("importing {}", config.content_dir.display()))?;
+            tracing::info!(%report, "imported content into the empty database");
+        }
+        let site = site_info(&db, &config).await?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("listening on {}", config.addr))?;
+        let options = LeptosOptions::builder()
+            .output_name(Arc::<str>::from("candour"))
+            .site_root(config.site_dir.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(listener.local_addr()?)
+            .build();
+        Ok(Self {
+            listener,
+            state: AppState { options, db, site },
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let db = self.state.db.clone();
+        let app = router::build(self.state);
+        axum::serve(self.listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving HTTP")?;
+        db.close().await;
+        Ok(())
+    }
+}
+
+async fn site_info(db: &Database, config: &Config) -> anyhow::Result<SiteInfo> {
+    let settings = content::site_settings(db).await?;
+    Ok(SiteInfo {
+        organisation: config
+            .organisation
+            .clone()
+            .or(settings.organisation)
+            .unwrap_or_else(|| "Secure Data Environment".to_owned()),
+        contact_email: settings.contact_email.unwrap_or_default(),
+        public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
+    })
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = Application::build(config).await?;
+    tracing::info!("Candour is listening on http://{}", app.listener.local_addr()?);
+    app.run_until(shutdown_signal()).await?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; requests in flight then finish before the server stops.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
