@@ -79,7 +79,10 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     set_status(error.status_code());
     let (title, message) = match &error {
         AppError::BadRequest(message) => ("There is a problem with your request", message.clone()),
-        _ => ("Sorry, there is a problem with the service", error.to_string()),
+        _ => (
+            "Sorry, there is a problem with the service",
+            error.to_string(),
+        ),
     };
     view! {
         <Title text=page_title(title) />

@@ -62,7 +62,11 @@ mod tests {
     fn markdown_keeps_tables_and_strikethrough() {
         let html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~");
         assert!(html.as_str().contains("<table>"), "{}", html.as_str());
-        assert!(html.as_str().contains("<del>old</del>"), "{}", html.as_str());
+        assert!(
+            html.as_str().contains("<del>old</del>"),
+            "{}",
+            html.as_str()
+        );
     }
 
     #[test]

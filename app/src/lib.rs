@@ -28,8 +28,8 @@ use crate::{
     layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{ContentPage, HomePage, NotFound},
     register::pages::{
-        EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage,
-        ValuePage, ValuesPage, YouSaidWeDidPage,
+        EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,
+        ValuesPage, YouSaidWeDidPage,
     },
 };
 

@@ -44,7 +44,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("importing {}", config.content_dir.display()))?;
             println!("{report}");
             db.close().await;
-            anyhow::ensure!(report.conflicts.is_empty(), "{} conflict(s): the database was kept for those records", report.conflicts.len());
+            anyhow::ensure!(
+                report.conflicts.is_empty(),
+                "{} conflict(s): the database was kept for those records",
+                report.conflicts.len()
+            );
             Ok(())
         }
         Command::Export { dir } => {

@@ -8,22 +8,47 @@ use clap::Args;
 #[derive(Debug, Clone, Args)]
 pub struct ConfigArgs {
     /// Address to listen on.
-    #[arg(long, env = "CANDOUR_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "CANDOUR_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: String,
     /// Folder for the SQLite database and the search index (created if missing).
-    #[arg(long, env = "CANDOUR_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "CANDOUR_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// Database URL [default: sqlite://<data dir>/candour.db]; postgres://… for PostgreSQL.
     #[arg(long, env = "CANDOUR_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// Folder of content to import (see content/README.md).
-    #[arg(long, env = "CANDOUR_CONTENT_DIR", default_value = "./content", global = true)]
+    #[arg(
+        long,
+        env = "CANDOUR_CONTENT_DIR",
+        default_value = "./content",
+        global = true
+    )]
     pub content_dir: PathBuf,
     /// The address people use to reach Candour, used in feeds and links.
-    #[arg(long, env = "CANDOUR_PUBLIC_URL", default_value = "http://127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "CANDOUR_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000",
+        global = true
+    )]
     pub public_url: String,
     /// Folder of built assets (the wasm bundle, CSS and images) made by scripts/build.
-    #[arg(long, env = "CANDOUR_SITE_DIR", default_value = "./target/site", global = true)]
+    #[arg(
+        long,
+        env = "CANDOUR_SITE_DIR",
+        default_value = "./target/site",
+        global = true
+    )]
     pub site_dir: PathBuf,
     /// Organisation name shown in the header [default: from content/site.toml].
     #[arg(long, env = "CANDOUR_ORGANISATION", global = true)]
@@ -60,14 +85,30 @@ impl ConfigArgs {
             problem: problem.to_owned(),
         };
         let addr = self.addr.parse().map_err(|_| {
-            error("CANDOUR_ADDR", "addr", &self.addr, "expected an IP address and port, such as 127.0.0.1:3000")
+            error(
+                "CANDOUR_ADDR",
+                "addr",
+                &self.addr,
+                "expected an IP address and port, such as 127.0.0.1:3000",
+            )
         })?;
         let data_dir_text = self.data_dir.display().to_string();
         if data_dir_text.trim().is_empty() {
-            return Err(error("CANDOUR_DATA_DIR", "data-dir", &data_dir_text, "must not be empty"));
+            return Err(error(
+                "CANDOUR_DATA_DIR",
+                "data-dir",
+                &data_dir_text,
+                "must not be empty",
+            ));
         }
         let database_url = match &self.database_url {
-            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:") => url.clone(),
+            Some(url)
+                if url.starts_with("sqlite:")
+                    || url.starts_with("postgres:")
+                    || url.starts_with("postgresql:") =>
+            {
+                url.clone()
+            }
             Some(url) => {
                 return Err(error(
                     "CANDOUR_DATABASE_URL",
@@ -91,7 +132,12 @@ impl ConfigArgs {
             })?;
         if let Some(name) = &self.organisation {
             if name.trim().is_empty() || name.len() > 120 {
-                return Err(error("CANDOUR_ORGANISATION", "organisation", name, "must be 1 to 120 characters"));
+                return Err(error(
+                    "CANDOUR_ORGANISATION",
+                    "organisation",
+                    name,
+                    "must be 1 to 120 characters",
+                ));
             }
         }
         Ok(Config {
@@ -130,17 +176,35 @@ mod tests {
 
     #[test]
     fn a_bad_address_names_the_variable_and_the_problem() {
-        let error = ConfigArgs { addr: "localhost".into(), ..args() }.check().unwrap_err();
+        let error = ConfigArgs {
+            addr: "localhost".into(),
+            ..args()
+        }
+        .check()
+        .unwrap_err();
         let line = error.to_string();
-        assert!(line.starts_with("invalid CANDOUR_ADDR (--addr) \"localhost\""), "{line}");
+        assert!(
+            line.starts_with("invalid CANDOUR_ADDR (--addr) \"localhost\""),
+            "{line}"
+        );
         assert!(!line.contains('\n'));
     }
 
     #[test]
     fn public_url_must_be_http_or_https() {
-        let error = ConfigArgs { public_url: "ftp://x".into(), ..args() }.check().unwrap_err();
+        let error = ConfigArgs {
+            public_url: "ftp://x".into(),
+            ..args()
+        }
+        .check()
+        .unwrap_err();
         assert!(error.to_string().contains("CANDOUR_PUBLIC_URL"));
-        let error = ConfigArgs { database_url: Some("mysql://x".into()), ..args() }.check().unwrap_err();
+        let error = ConfigArgs {
+            database_url: Some("mysql://x".into()),
+            ..args()
+        }
+        .check()
+        .unwrap_err();
         assert!(error.to_string().contains("CANDOUR_DATABASE_URL"));
     }
 }

@@ -54,13 +54,19 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
         let app = router::build(self.state);
-        axum::serve(self.listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
         db.close().await;
         Ok(())
     }
@@ -81,7 +87,10 @@ async fn site_info(db: &Database, config: &Config) -> anyhow::Result<SiteInfo> {
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
-    tracing::info!("Candour is listening on http://{}", app.listener.local_addr()?);
+    tracing::info!(
+        "Candour is listening on http://{}",
+        app.listener.local_addr()?
+    );
     app.run_until(shutdown_signal()).await?;
     tracing::info!("stopped cleanly");
     Ok(())

@@ -12,8 +12,8 @@ use crate::{
     components::{loaded, page_title},
     error::AppError,
     html::SanitizedHtml,
-    register::{EngagementSummary, StatusChangeItem, StatusCount},
     register::components::{ProgressSummary, RecentChanges},
+    register::{EngagementSummary, StatusChangeItem, StatusCount},
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,8 +48,11 @@ pub async fn get_static_page(slug: String) -> Result<StaticPage, AppError> {
 pub async fn get_home() -> Result<HomeData, AppError> {
     let state = crate::state::app_state()?;
     let pool = state.db.pool();
-    let intro = ssr::static_page(pool, "home").await?.ok_or(AppError::NotFound)?;
-    let (value_count, priority_count, recommendation_count) = ssr::social_licence_counts(pool).await?;
+    let intro = ssr::static_page(pool, "home")
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (value_count, priority_count, recommendation_count) =
+        ssr::social_licence_counts(pool).await?;
     Ok(HomeData {
         intro,
         value_count,
@@ -63,19 +66,22 @@ pub async fn get_home() -> Result<HomeData, AppError> {
 
 #[component]
 pub fn ContentPage(slug: &'static str) -> impl IntoView {
-    loaded(move || get_static_page(slug.to_owned()), |page| {
-        view! {
-            <Title text=page_title(&page.title) />
-            <Meta name="description" content=page.summary.clone() />
-            <div class="nhsuk-grid-row">
-                <div class="nhsuk-grid-column-two-thirds">
-                    <h1>{page.title.clone()}</h1>
-                    <div class="candour-prose" inner_html=page.body.into_inner()></div>
-                    <p class="nhsuk-body-s candour-meta">"Page last updated: " {page.updated_on}</p>
+    loaded(
+        move || get_static_page(slug.to_owned()),
+        |page| {
+            view! {
+                <Title text=page_title(&page.title) />
+                <Meta name="description" content=page.summary.clone() />
+                <div class="nhsuk-grid-row">
+                    <div class="nhsuk-grid-column-two-thirds">
+                        <h1>{page.title.clone()}</h1>
+                        <div class="candour-prose" inner_html=page.body.into_inner()></div>
+                        <p class="nhsuk-body-s candour-meta">"Page last updated: " {page.updated_on}</p>
+                    </div>
                 </div>
-            </div>
-        }
-    })
+            }
+        },
+    )
 }
 
 #[component]

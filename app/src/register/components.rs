@@ -171,8 +171,18 @@ pub fn RecommendationTable(rows: Vec<RecommendationRow>, caption: String) -> imp
 /// "2026-06-30" → "30 June 2026" (GOV.UK / NHS style). Anything else is shown as it is.
 pub fn display_date(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let parts: Vec<&str> = iso.get(..10).unwrap_or(iso).split('-').collect();
     match parts.as_slice() {
@@ -190,7 +200,12 @@ mod tests {
 
     #[test]
     fn shares_always_add_up_to_one_hundred() {
-        for counts in [vec![1, 1, 1], vec![7, 32, 36], vec![0, 5, 0], vec![3, 3, 3, 3, 3, 3]] {
+        for counts in [
+            vec![1, 1, 1],
+            vec![7, 32, 36],
+            vec![0, 5, 0],
+            vec![3, 3, 3, 3, 3, 3],
+        ] {
             let result = shares(&counts);
             assert_eq!(result.iter().sum::<i64>(), 100, "{counts:?} -> {result:?}");
         }

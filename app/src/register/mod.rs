@@ -169,7 +169,9 @@ pub async fn get_recommendation(reference: String) -> Result<RecommendationDetai
 #[leptos::server(prefix = "/_fn", endpoint = "licence_terms")]
 pub async fn get_licence_terms(kind: TermKind) -> Result<LicenceTermList, AppError> {
     let state = crate::state::app_state()?;
-    ssr::licence_term_list(state.db.pool(), kind).await.map_err(Into::into)
+    ssr::licence_term_list(state.db.pool(), kind)
+        .await
+        .map_err(Into::into)
 }
 
 #[leptos::server(prefix = "/_fn", endpoint = "licence_term")]
@@ -183,7 +185,9 @@ pub async fn get_licence_term(kind: TermKind, slug: String) -> Result<LicenceTer
 #[leptos::server(prefix = "/_fn", endpoint = "engagements")]
 pub async fn get_engagement_progress() -> Result<Vec<EngagementProgress>, AppError> {
     let state = crate::state::app_state()?;
-    ssr::engagement_progress(state.db.pool()).await.map_err(Into::into)
+    ssr::engagement_progress(state.db.pool())
+        .await
+        .map_err(Into::into)
 }
 
 /// Core values and research priorities share one shape and one set of pages.

@@ -6,15 +6,24 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     components::{display_date, ProgressSummary, RecentChanges, RecommendationTable, StatusTag},
-    get_engagement_progress, get_licence_term, get_licence_terms, get_recommendation,
-    get_register, RegisterPageData, RegisterQuery, Sort, TermKind, PAGE_SIZE,
+    get_engagement_progress, get_licence_term, get_licence_terms, get_recommendation, get_register,
+    RegisterPageData, RegisterQuery, Sort, TermKind, PAGE_SIZE,
 };
 use crate::{
     components::{loaded, page_title, CopyLinkButton, ErrorPage},
     error::AppError,
 };
 
-const QUERY_KEYS: [&str; 8] = ["status", "engagement", "value", "priority", "q", "sort", "page", "as_of"];
+const QUERY_KEYS: [&str; 8] = [
+    "status",
+    "engagement",
+    "value",
+    "priority",
+    "q",
+    "sort",
+    "page",
+    "as_of",
+];
 
 fn register_query_from_url() -> Result<RegisterQuery, AppError> {
     let map = use_query_map().get_untracked();
@@ -33,7 +42,11 @@ fn register_query_from_url() -> Result<RegisterQuery, AppError> {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     match register_query_from_url() {
-        Ok(query) => loaded(move || get_register(query.clone()), |data| view! { <Register data /> }).into_any(),
+        Ok(query) => loaded(
+            move || get_register(query.clone()),
+            |data| view! { <Register data /> },
+        )
+        .into_any(),
         Err(error) => view! { <ErrorPage error /> }.into_any(),
     }
 }
@@ -49,11 +62,18 @@ fn Register(data: RegisterPageData) -> impl IntoView {
         options,
     } = data;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let first = if total == 0 { 0 } else { (query.page - 1) * PAGE_SIZE + 1 };
+    let first = if total == 0 {
+        0
+    } else {
+        (query.page - 1) * PAGE_SIZE + 1
+    };
     let last = (query.page * PAGE_SIZE).min(total);
     let as_of = query.as_of.clone();
     let title = match &as_of {
-        Some(day) => format!("Actions to Build Trust as they stood on {}", display_date(day)),
+        Some(day) => format!(
+            "Actions to Build Trust as they stood on {}",
+            display_date(day)
+        ),
         None => "Actions to Build Trust".to_owned(),
     };
     let export_query = query.to_query_string(None);
@@ -68,7 +88,11 @@ fn Register(data: RegisterPageData) -> impl IntoView {
         let query = query.clone();
         move |page: i64| {
             let text = query.to_query_string(Some(page));
-            if text.is_empty() { "/actions".to_owned() } else { format!("/actions?{text}") }
+            if text.is_empty() {
+                "/actions".to_owned()
+            } else {
+                format!("/actions?{text}")
+            }
         }
     };
     let checked = |list: &[String], key: &str| list.iter().any(|k| k == key);
@@ -231,109 +255,112 @@ pub fn RecommendationPage() -> impl IntoView {
         .get_untracked()
         .get("reference")
         .unwrap_or_default();
-    loaded(move || get_recommendation(reference.clone()), |detail| {
-        let row = detail.row;
-        let feed = format!("/actions/{}/feed.atom", row.reference);
-        view! {
-            <Title text=page_title(format!("{}: {}", row.reference, row.title)) />
-            <Meta name="description" content=row.summary.clone() />
-            <Link rel="alternate" type_="application/atom+xml" title=format!("Changes to {}", row.reference) href=feed.clone() />
-            <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-                <ol class="nhsuk-breadcrumb__list">
-                    <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/">"Home"</a></li>
-                    <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/actions">"Actions to Build Trust"</a></li>
-                </ol>
-            </nav>
-            <span class="nhsuk-caption-l">{format!("Recommendation {} · {}", row.reference, row.engagement_name)}</span>
-            <h1 data-test="recommendation-title">{row.title.clone()}</h1>
-            <p class="nhsuk-lede-text">{row.summary.clone()}</p>
-            <dl class="nhsuk-summary-list" data-test="recommendation-facts">
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">"Status"</dt>
-                    <dd class="nhsuk-summary-list__value">
-                        <StatusTag key=row.status_key.clone() name=row.status_name.clone() />
-                        <p class="nhsuk-body-s nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">{detail.status_description}</p>
-                    </dd>
-                </div>
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">"Progress"</dt>
-                    <dd class="nhsuk-summary-list__value">
-                        <span class="candour-meter" aria-hidden="true"><span style=format!("width: {}%", row.progress)></span></span>
-                        {format!("{}% complete", row.progress)}
-                    </dd>
-                </div>
-                {row.target.clone().map(|target| view! {
+    loaded(
+        move || get_recommendation(reference.clone()),
+        |detail| {
+            let row = detail.row;
+            let feed = format!("/actions/{}/feed.atom", row.reference);
+            view! {
+                <Title text=page_title(format!("{}: {}", row.reference, row.title)) />
+                <Meta name="description" content=row.summary.clone() />
+                <Link rel="alternate" type_="application/atom+xml" title=format!("Changes to {}", row.reference) href=feed.clone() />
+                <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
+                    <ol class="nhsuk-breadcrumb__list">
+                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/">"Home"</a></li>
+                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/actions">"Actions to Build Trust"</a></li>
+                    </ol>
+                </nav>
+                <span class="nhsuk-caption-l">{format!("Recommendation {} · {}", row.reference, row.engagement_name)}</span>
+                <h1 data-test="recommendation-title">{row.title.clone()}</h1>
+                <p class="nhsuk-lede-text">{row.summary.clone()}</p>
+                <dl class="nhsuk-summary-list" data-test="recommendation-facts">
                     <div class="nhsuk-summary-list__row">
-                        <dt class="nhsuk-summary-list__key">"Target date"</dt>
-                        <dd class="nhsuk-summary-list__value" data-test="target-date">
-                            <time datetime=target.clone()>{display_date(&target)}</time>
-                            {row.overdue.then(|| view! { " " <strong class="candour-overdue" data-test="overdue">"Overdue"</strong> })}
+                        <dt class="nhsuk-summary-list__key">"Status"</dt>
+                        <dd class="nhsuk-summary-list__value">
+                            <StatusTag key=row.status_key.clone() name=row.status_name.clone() />
+                            <p class="nhsuk-body-s nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">{detail.status_description}</p>
                         </dd>
                     </div>
+                    <div class="nhsuk-summary-list__row">
+                        <dt class="nhsuk-summary-list__key">"Progress"</dt>
+                        <dd class="nhsuk-summary-list__value">
+                            <span class="candour-meter" aria-hidden="true"><span style=format!("width: {}%", row.progress)></span></span>
+                            {format!("{}% complete", row.progress)}
+                        </dd>
+                    </div>
+                    {row.target.clone().map(|target| view! {
+                        <div class="nhsuk-summary-list__row">
+                            <dt class="nhsuk-summary-list__key">"Target date"</dt>
+                            <dd class="nhsuk-summary-list__value" data-test="target-date">
+                                <time datetime=target.clone()>{display_date(&target)}</time>
+                                {row.overdue.then(|| view! { " " <strong class="candour-overdue" data-test="overdue">"Overdue"</strong> })}
+                            </dd>
+                        </div>
+                    })}
+                    <div class="nhsuk-summary-list__row">
+                        <dt class="nhsuk-summary-list__key">"Raised"</dt>
+                        <dd class="nhsuk-summary-list__value"><time datetime=row.raised.clone()>{display_date(&row.raised)}</time></dd>
+                    </div>
+                    <div class="nhsuk-summary-list__row">
+                        <dt class="nhsuk-summary-list__key">"Team responsible"</dt>
+                        <dd class="nhsuk-summary-list__value">{detail.team}</dd>
+                    </div>
+                    <div class="nhsuk-summary-list__row">
+                        <dt class="nhsuk-summary-list__key">"Where it came from"</dt>
+                        <dd class="nhsuk-summary-list__value">
+                            <a href=format!("/engagement#{}", row.engagement_key)>{row.engagement_name.clone()}</a>
+                        </dd>
+                    </div>
+                </dl>
+                <div class="nhsuk-grid-row candour-said-did">
+                    <section class="nhsuk-grid-column-one-half" aria-labelledby="you-said">
+                        <h2 id="you-said">"You said"</h2>
+                        <div class="candour-prose" inner_html=detail.what_you_said.into_inner()></div>
+                    </section>
+                    <section class="nhsuk-grid-column-one-half" aria-labelledby="we-did">
+                        <h2 id="we-did">"What we did"</h2>
+                        <div class="candour-prose" inner_html=detail.what_we_did.into_inner()></div>
+                    </section>
+                </div>
+                <h2>"History"</h2>
+                <ol class="candour-timeline" data-test="history">
+                    {detail.history.into_iter().map(|change| view! {
+                        <li class="candour-timeline__item">
+                            <h3 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1">
+                                <time datetime=change.changed_on.clone()>{display_date(&change.changed_on)}</time>
+                            </h3>
+                            <p class="nhsuk-u-margin-bottom-1">
+                                {change.from_name.map(|from| format!("{from} → "))}
+                                <StatusTag key=change.to_key name=change.to_name />
+                            </p>
+                            <p class="nhsuk-u-margin-bottom-1">{change.note}</p>
+                            <p class="nhsuk-body-s candour-meta">{change.team}</p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+                <p><a href=feed>"Follow changes to this recommendation (Atom feed)"</a></p>
+                {(!detail.values.is_empty() || !detail.priorities.is_empty()).then(|| view! {
+                    <h2>"Part of our social licence"</h2>
+                    <ul class="nhsuk-list nhsuk-list--bullet">
+                        {detail.values.into_iter().map(|term| view! {
+                            <li>"Core value: " <a href=format!("/values/{}", term.slug)>{term.name}</a></li>
+                        }).collect_view()}
+                        {detail.priorities.into_iter().map(|term| view! {
+                            <li>"Research priority: " <a href=format!("/priorities/{}", term.slug)>{term.name}</a></li>
+                        }).collect_view()}
+                    </ul>
                 })}
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">"Raised"</dt>
-                    <dd class="nhsuk-summary-list__value"><time datetime=row.raised.clone()>{display_date(&row.raised)}</time></dd>
-                </div>
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">"Team responsible"</dt>
-                    <dd class="nhsuk-summary-list__value">{detail.team}</dd>
-                </div>
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">"Where it came from"</dt>
-                    <dd class="nhsuk-summary-list__value">
-                        <a href=format!("/engagement#{}", row.engagement_key)>{row.engagement_name.clone()}</a>
-                    </dd>
-                </div>
-            </dl>
-            <div class="nhsuk-grid-row candour-said-did">
-                <section class="nhsuk-grid-column-one-half" aria-labelledby="you-said">
-                    <h2 id="you-said">"You said"</h2>
-                    <div class="candour-prose" inner_html=detail.what_you_said.into_inner()></div>
-                </section>
-                <section class="nhsuk-grid-column-one-half" aria-labelledby="we-did">
-                    <h2 id="we-did">"What we did"</h2>
-                    <div class="candour-prose" inner_html=detail.what_we_did.into_inner()></div>
-                </section>
-            </div>
-            <h2>"History"</h2>
-            <ol class="candour-timeline" data-test="history">
-                {detail.history.into_iter().map(|change| view! {
-                    <li class="candour-timeline__item">
-                        <h3 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1">
-                            <time datetime=change.changed_on.clone()>{display_date(&change.changed_on)}</time>
-                        </h3>
-                        <p class="nhsuk-u-margin-bottom-1">
-                            {change.from_name.map(|from| format!("{from} → "))}
-                            <StatusTag key=change.to_key name=change.to_name />
-                        </p>
-                        <p class="nhsuk-u-margin-bottom-1">{change.note}</p>
-                        <p class="nhsuk-body-s candour-meta">{change.team}</p>
-                    </li>
-                }).collect_view()}
-            </ol>
-            <p><a href=feed>"Follow changes to this recommendation (Atom feed)"</a></p>
-            {(!detail.values.is_empty() || !detail.priorities.is_empty()).then(|| view! {
-                <h2>"Part of our social licence"</h2>
-                <ul class="nhsuk-list nhsuk-list--bullet">
-                    {detail.values.into_iter().map(|term| view! {
-                        <li>"Core value: " <a href=format!("/values/{}", term.slug)>{term.name}</a></li>
-                    }).collect_view()}
-                    {detail.priorities.into_iter().map(|term| view! {
-                        <li>"Research priority: " <a href=format!("/priorities/{}", term.slug)>{term.name}</a></li>
-                    }).collect_view()}
-                </ul>
-            })}
-            {(!detail.evidence.is_empty()).then(|| view! {
-                <h2>"Evidence"</h2>
-                <ul class="nhsuk-list nhsuk-list--bullet">
-                    {detail.evidence.into_iter().map(|link| view! {
-                        <li><a href=link.url>{link.title}</a></li>
-                    }).collect_view()}
-                </ul>
-            })}
-        }
-    })
+                {(!detail.evidence.is_empty()).then(|| view! {
+                    <h2>"Evidence"</h2>
+                    <ul class="nhsuk-list nhsuk-list--bullet">
+                        {detail.evidence.into_iter().map(|link| view! {
+                            <li><a href=link.url>{link.title}</a></li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            }
+        },
+    )
 }
 
 #[component]
@@ -409,68 +436,77 @@ fn term_titles(kind: TermKind) -> (&'static str, &'static str, &'static str) {
 #[component]
 fn TermListPage(kind: TermKind) -> impl IntoView {
     let (title, _, intro) = term_titles(kind);
-    loaded(move || get_licence_terms(kind), move |list| {
-        view! {
-            <Title text=page_title(title) />
-            <Meta name="description" content=intro />
-            <h1>{title}</h1>
-            <p class="nhsuk-lede-text">{intro}</p>
-            <ul class="nhsuk-grid-row nhsuk-card-group" data-test="term-list">
-                {list.terms.into_iter().map(|(term, counts)| {
-                    let total: i64 = counts.iter().map(|c| c.count).sum();
-                    let done: i64 = counts.iter().filter(|c| c.closed).map(|c| c.count).sum();
-                    view! {
-                        <li class="nhsuk-grid-column-one-half nhsuk-card-group__item">
-                            <div class="nhsuk-card nhsuk-card--clickable">
-                                <div class="nhsuk-card__content">
-                                    <h2 class="nhsuk-card__heading nhsuk-heading-m">
-                                        <a class="nhsuk-card__link" href=format!("{}/{}", kind.path(), term.slug)>{term.name}</a>
-                                    </h2>
-                                    <p class="nhsuk-card__description">{term.statement}</p>
-                                    <p class="nhsuk-body-s candour-meta">
-                                        {format!("{total} linked recommendations, {done} with a final decision")}
-                                    </p>
+    loaded(
+        move || get_licence_terms(kind),
+        move |list| {
+            view! {
+                <Title text=page_title(title) />
+                <Meta name="description" content=intro />
+                <h1>{title}</h1>
+                <p class="nhsuk-lede-text">{intro}</p>
+                <ul class="nhsuk-grid-row nhsuk-card-group" data-test="term-list">
+                    {list.terms.into_iter().map(|(term, counts)| {
+                        let total: i64 = counts.iter().map(|c| c.count).sum();
+                        let done: i64 = counts.iter().filter(|c| c.closed).map(|c| c.count).sum();
+                        view! {
+                            <li class="nhsuk-grid-column-one-half nhsuk-card-group__item">
+                                <div class="nhsuk-card nhsuk-card--clickable">
+                                    <div class="nhsuk-card__content">
+                                        <h2 class="nhsuk-card__heading nhsuk-heading-m">
+                                            <a class="nhsuk-card__link" href=format!("{}/{}", kind.path(), term.slug)>{term.name}</a>
+                                        </h2>
+                                        <p class="nhsuk-card__description">{term.statement}</p>
+                                        <p class="nhsuk-body-s candour-meta">
+                                            {format!("{total} linked recommendations, {done} with a final decision")}
+                                        </p>
+                                    </div>
                                 </div>
-                            </div>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        }
-    })
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+        },
+    )
 }
 
 #[component]
 fn TermPage(kind: TermKind) -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let (list_title, singular, _) = term_titles(kind);
-    loaded(move || get_licence_term(kind, slug.clone()), move |page| {
-        let count = page.recommendations.len();
-        view! {
-            <Title text=page_title(format!("{}: {}", singular, page.term.name)) />
-            <Meta name="description" content=page.term.statement.clone() />
-            <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-                <ol class="nhsuk-breadcrumb__list">
-                    <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/">"Home"</a></li>
-                    <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href=kind.path()>{list_title}</a></li>
-                </ol>
-            </nav>
-            <span class="nhsuk-caption-l">{singular}</span>
-            <h1>{page.term.name.clone()}</h1>
-            <p class="nhsuk-lede-text">{page.term.statement}</p>
-            <div class="candour-prose" inner_html=page.body.into_inner()></div>
-            <h2>{format!("Recommendations linked to this {}", singular.to_lowercase())}</h2>
-            {if count == 0 {
-                view! { <p>"No recommendations are linked to it yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ProgressSummary counts=page.status_counts />
-                    <RecommendationTable rows=page.recommendations caption=format!("Recommendations linked to {}", page.term.name) />
-                    <p><a href=format!("/actions?{}={}", kind.query_key(), page.term.slug)>"Filter the full register by this"</a></p>
-                }.into_any()
-            }}
-        }
-    })
+    loaded(
+        move || get_licence_term(kind, slug.clone()),
+        move |page| {
+            let count = page.recommendations.len();
+            view! {
+                <Title text=page_title(format!("{}: {}", singular, page.term.name)) />
+                <Meta name="description" content=page.term.statement.clone() />
+                <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
+                    <ol class="nhsuk-breadcrumb__list">
+                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/">"Home"</a></li>
+                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href=kind.path()>{list_title}</a></li>
+                    </ol>
+                </nav>
+                <span class="nhsuk-caption-l">{singular}</span>
+                <h1>{page.term.name.clone()}</h1>
+                <p class="nhsuk-lede-text">{page.term.statement}</p>
+                <div class="candour-prose" inner_html=page.body.into_inner()></div>
+                <h2>{format!("Recommendations linked to this {}", singular.to_lowercase())}</h2>
+                {if count == 0 {
+                    view! { <p>"No recommendations are linked to it yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ProgressSummary counts=page.status_counts />
+                        <RecommendationTable rows=page.recommendations caption=format!("Recommendations linked to {}", page.term.name) />
+                        <p><a href=format!("/actions?{}={}", kind.query_key(), page.term.slug)>"Filter the full register by this"</a></p>
+                    }.into_any()
+                }}
+            }
+        },
+    )
 }
 
 #[component]

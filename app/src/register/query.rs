@@ -236,7 +236,13 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_refused_with_a_message_naming_the_parameter() {
-        for bad in ["2026-02-30", "2026-13-01", "26-01-01", "2026-1-01", "yesterday"] {
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "26-01-01",
+            "2026-1-01",
+            "yesterday",
+        ] {
             let error = RegisterQuery::from_pairs([("as_of", bad)]).unwrap_err();
             assert!(error.to_string().contains("as_of"), "{bad}: {error}");
         }

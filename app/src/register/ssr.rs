@@ -232,8 +232,12 @@ pub async fn filter_options(pool: &AnyPool) -> Result<FilterOptions, sqlx::Error
     };
     Ok(FilterOptions {
         statuses: statuses(pool).await?,
-        engagements: sqlx::query_as(&pairs("engagements", "key")).fetch_all(pool).await?,
-        values: sqlx::query_as(&pairs("core_values", "slug")).fetch_all(pool).await?,
+        engagements: sqlx::query_as(&pairs("engagements", "key"))
+            .fetch_all(pool)
+            .await?,
+        values: sqlx::query_as(&pairs("core_values", "slug"))
+            .fetch_all(pool)
+            .await?,
         priorities: sqlx::query_as(&pairs("research_priorities", "slug"))
             .fetch_all(pool)
             .await?,
@@ -273,7 +277,10 @@ pub fn validate_query(query: &RegisterQuery, options: &FilterOptions) -> Result<
 }
 
 /// Every recommendation matching the query, in order, without pagination (for CSV/JSON).
-pub async fn all_rows(pool: &AnyPool, query: &RegisterQuery) -> Result<Vec<RecommendationRow>, sqlx::Error> {
+pub async fn all_rows(
+    pool: &AnyPool,
+    query: &RegisterQuery,
+) -> Result<Vec<RecommendationRow>, sqlx::Error> {
     let mut sql = Sql::default();
     sql.push("SELECT ").push(ROW_COLUMNS);
     push_filtered_from(&mut sql, query, true);
@@ -287,7 +294,10 @@ pub async fn all_rows(pool: &AnyPool, query: &RegisterQuery) -> Result<Vec<Recom
         .collect())
 }
 
-pub async fn register_page(pool: &AnyPool, query: RegisterQuery) -> Result<RegisterPageData, AppError> {
+pub async fn register_page(
+    pool: &AnyPool,
+    query: RegisterQuery,
+) -> Result<RegisterPageData, AppError> {
     let options = filter_options(pool).await?;
     validate_query(&query, &options)?;
 
@@ -337,7 +347,11 @@ async fn filtered_status_counts(
     sql.push("SELECT st.status_key, COUNT(*)");
     push_filtered_from(&mut sql, query, false);
     sql.push(" GROUP BY st.status_key");
-    let counts: HashMap<String, i64> = sql.fetch_all::<(String, i64)>(pool).await?.into_iter().collect();
+    let counts: HashMap<String, i64> = sql
+        .fetch_all::<(String, i64)>(pool)
+        .await?
+        .into_iter()
+        .collect();
     Ok(statuses
         .iter()
         .map(|status| StatusCount {
@@ -350,7 +364,10 @@ async fn filtered_status_counts(
 }
 
 /// Counts per status over the whole register (or as it stood on `as_of`).
-pub async fn status_counts(pool: &AnyPool, as_of: Option<&str>) -> Result<Vec<StatusCount>, sqlx::Error> {
+pub async fn status_counts(
+    pool: &AnyPool,
+    as_of: Option<&str>,
+) -> Result<Vec<StatusCount>, sqlx::Error> {
     let query = RegisterQuery {
         as_of: as_of.map(str::to_owned),
         page: 1,
@@ -359,7 +376,10 @@ pub async fn status_counts(pool: &AnyPool, as_of: Option<&str>) -> Result<Vec<St
     filtered_status_counts(pool, &query, &statuses(pool).await?).await
 }
 
-async fn last_change_date(pool: &AnyPool, as_of: Option<&str>) -> Result<Option<String>, sqlx::Error> {
+async fn last_change_date(
+    pool: &AnyPool,
+    as_of: Option<&str>,
+) -> Result<Option<String>, sqlx::Error> {
     let day = as_of.unwrap_or("9999-12-31");
     let (max,): (Option<String>,) =
         sqlx::query_as("SELECT MAX(changed_on) FROM status_changes WHERE changed_on <= $1")
@@ -431,7 +451,10 @@ pub async fn latest_changes(
         .collect())
 }
 
-pub async fn history(pool: &AnyPool, reference: &str) -> Result<Vec<StatusChangeItem>, sqlx::Error> {
+pub async fn history(
+    pool: &AnyPool,
+    reference: &str,
+) -> Result<Vec<StatusChangeItem>, sqlx::Error> {
     let mut sql = Sql::default();
     sql.push(CHANGE_SELECT)
         .push(" WHERE r.reference = ")
@@ -454,7 +477,8 @@ pub async fn recommendation_detail(
         ", s.description AS status_description, r.what_you_said_html, r.what_we_did_html, r.team, r.id",
     );
     push_filtered_from(&mut sql, &RegisterQuery::default(), false);
-    sql.push(" AND r.reference = ").bind(Bind::Text(reference.to_owned()));
+    sql.push(" AND r.reference = ")
+        .bind(Bind::Text(reference.to_owned()));
     let mut query = sqlx::query(&sql.text);
     for bind in &sql.binds {
         if let Bind::Text(value) = bind {
@@ -526,7 +550,10 @@ fn term_table(kind: TermKind) -> &'static str {
     }
 }
 
-pub async fn licence_term_list(pool: &AnyPool, kind: TermKind) -> Result<LicenceTermList, sqlx::Error> {
+pub async fn licence_term_list(
+    pool: &AnyPool,
+    kind: TermKind,
+) -> Result<LicenceTermList, sqlx::Error> {
     let terms: Vec<(String, String, String)> = sqlx::query_as(&format!(
         "SELECT slug, name, statement FROM {} ORDER BY position",
         term_table(kind)
@@ -547,7 +574,14 @@ pub async fn licence_term_list(pool: &AnyPool, kind: TermKind) -> Result<Licence
                 count: counts.get(&status.key).copied().unwrap_or(0),
             })
             .collect();
-        out.push((LicenceTerm { slug, name, statement }, counts));
+        out.push((
+            LicenceTerm {
+                slug,
+                name,
+                statement,
+            },
+            counts,
+        ));
     }
     Ok(LicenceTermList { terms: out })
 }
@@ -559,7 +593,11 @@ async fn term_status_counts(
 ) -> Result<HashMap<String, HashMap<String, i64>>, sqlx::Error> {
     let (table, link, column) = match kind {
         TermKind::Value => ("core_values", "recommendation_values", "value_id"),
-        TermKind::Priority => ("research_priorities", "recommendation_priorities", "priority_id"),
+        TermKind::Priority => (
+            "research_priorities",
+            "recommendation_priorities",
+            "priority_id",
+        ),
     };
     let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
         "SELECT t.slug, r.status_key, COUNT(*) FROM {table} t
@@ -601,7 +639,11 @@ pub async fn licence_term_page(
     }
     let statuses = statuses(pool).await?;
     Ok(Some(LicenceTermPage {
-        term: LicenceTerm { slug, name, statement },
+        term: LicenceTerm {
+            slug,
+            name,
+            statement,
+        },
         body: SanitizedHtml::from_trusted_store(body_html),
         status_counts: filtered_status_counts(pool, &query, &statuses).await?,
         recommendations: all_rows(pool, &query).await?,
@@ -637,7 +679,10 @@ pub async fn engagement_summaries(pool: &AnyPool) -> Result<Vec<EngagementSummar
     .await?;
     let mut by_engagement: HashMap<i64, Vec<Figure>> = HashMap::new();
     for (id, value, label) in figures {
-        by_engagement.entry(id).or_default().push(Figure { value, label });
+        by_engagement
+            .entry(id)
+            .or_default()
+            .push(Figure { value, label });
     }
     Ok(records
         .into_iter()

@@ -178,18 +178,29 @@ impl ContentError {
 }
 
 /// Parses `+++\n<toml>\n+++\n<markdown>`.
-pub fn parse_document<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<Document<T>, ContentError> {
+pub fn parse_document<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+) -> Result<Document<T>, ContentError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n");
     let Some(rest) = text.strip_prefix("+++\n") else {
-        return Err(ContentError::new(path, Some(1), "the file must start with a line of +++ (TOML front matter)"));
+        return Err(ContentError::new(
+            path,
+            Some(1),
+            "the file must start with a line of +++ (TOML front matter)",
+        ));
     };
     let (front, body) = match rest.find("\n+++\n") {
         Some(end) => (&rest[..end + 1], &rest[end + 5..]),
         None => match rest.strip_suffix("\n+++") {
             Some(front) => (front, ""),
             None => {
-                return Err(ContentError::new(path, None, "the front matter has no closing +++ line"))
+                return Err(ContentError::new(
+                    path,
+                    None,
+                    "the front matter has no closing +++ line",
+                ))
             }
         },
     };
@@ -202,7 +213,11 @@ pub fn parse_document<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> 
 
 /// Parses TOML, reporting errors with the line number in the file (`line_offset` lines
 /// come before `text` in the file).
-pub fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str, line_offset: usize) -> Result<T, ContentError> {
+pub fn parse_toml<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+    line_offset: usize,
+) -> Result<T, ContentError> {
     toml::from_str(text).map_err(|error| {
         let line = error
             .span()
@@ -252,6 +267,9 @@ mod tests {
         let text = "+++\nslug = \"a\"\nname = \"A\"\nstatement = \"S\"\norder = 1\n+++\n\nBody **bold**.\n";
         let document = parse_document::<TermFile>(Path::new("a.md"), text).unwrap();
         let written = write_document(&document.meta, &document.body).unwrap();
-        assert_eq!(parse_document::<TermFile>(Path::new("a.md"), &written).unwrap(), document);
+        assert_eq!(
+            parse_document::<TermFile>(Path::new("a.md"), &written).unwrap(),
+            document
+        );
     }
 }

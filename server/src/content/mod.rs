@@ -84,8 +84,13 @@ pub async fn site_settings(db: &Database) -> anyhow::Result<SiteSettings> {
 }
 
 /// The fingerprint of a recommendation's content, to tell web edits from file edits.
+/// Link lists are sets: their order in a file does not matter.
 fn fingerprint(doc: &Document<RecommendationFile>) -> String {
-    let canonical = serde_json::to_string(&(&doc.meta, &doc.body)).unwrap_or_default();
+    let mut meta = doc.meta.clone();
+    meta.values.sort();
+    meta.priorities.sort();
+    meta.reports.sort();
+    let canonical = serde_json::to_string(&(&meta, &doc.body)).unwrap_or_default();
     Sha256::digest(canonical.as_bytes())
         .iter()
         .map(|byte| format!("{byte:02x}"))
@@ -111,7 +116,8 @@ fn read_documents<T: for<'de> serde::Deserialize<'de>>(
 ) -> anyhow::Result<Vec<(PathBuf, Document<T>)>> {
     let mut out = Vec::new();
     for path in read_dir_sorted(dir)? {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         match parse_document(&path, &text) {
             Ok(doc) => out.push((path, doc)),
             Err(error) => errors.push(error),
@@ -123,7 +129,11 @@ fn read_documents<T: for<'de> serde::Deserialize<'de>>(
 /// Reads and checks the whole content folder. Every problem is collected, so one run
 /// shows them all.
 pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
-    anyhow::ensure!(dir.is_dir(), "the content folder {} does not exist", dir.display());
+    anyhow::ensure!(
+        dir.is_dir(),
+        "the content folder {} does not exist",
+        dir.display()
+    );
     let mut errors = Vec::new();
     let site_path = dir.join("site.toml");
     let site = if site_path.exists() {
@@ -144,7 +154,11 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
                 Vec::new()
             }),
         Err(_) => {
-            errors.push(ContentError::new(&statuses_path, None, "missing: the register needs a list of statuses"));
+            errors.push(ContentError::new(
+                &statuses_path,
+                None,
+                "missing: the register needs a list of statuses",
+            ));
             Vec::new()
         }
     };
@@ -152,7 +166,8 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
     let values = read_documents::<TermFile>(&dir.join("values"), &mut errors)?;
     let priorities = read_documents::<TermFile>(&dir.join("priorities"), &mut errors)?;
     let pages = read_documents::<PageFile>(&dir.join("pages"), &mut errors)?;
-    let recommendations = read_documents::<RecommendationFile>(&dir.join("recommendations"), &mut errors)?;
+    let recommendations =
+        read_documents::<RecommendationFile>(&dir.join("recommendations"), &mut errors)?;
 
     let set = ContentSet {
         site,
@@ -162,7 +177,15 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
         priorities: priorities.iter().map(|(_, d)| d.clone()).collect(),
         pages: pages
             .iter()
-            .map(|(path, d)| (path.file_stem().unwrap_or_default().to_string_lossy().into_owned(), d.clone()))
+            .map(|(path, d)| {
+                (
+                    path.file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                    d.clone(),
+                )
+            })
             .collect(),
         recommendations: Vec::new(),
     };
@@ -213,14 +236,23 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
         store::upsert_term(&mut tx, "research_priorities", priority).await?;
     }
     for (slug, page) in &content.pages {
-        app::pages::ssr::upsert_page(&mut tx, slug, &page.meta.title, &page.meta.summary, &page.body, &now).await?;
+        app::pages::ssr::upsert_page(
+            &mut tx,
+            slug,
+            &page.meta.title,
+            &page.meta.summary,
+            &page.body,
+            &now,
+        )
+        .await?;
     }
 
-    let existing: HashMap<String, (Document<RecommendationFile>, String)> = store::recommendations(&mut tx)
-        .await?
-        .into_iter()
-        .map(|(doc, hash)| (doc.meta.reference.clone(), (doc, hash)))
-        .collect();
+    let existing: HashMap<String, (Document<RecommendationFile>, String)> =
+        store::recommendations(&mut tx)
+            .await?
+            .into_iter()
+            .map(|(doc, hash)| (doc.meta.reference.clone(), (doc, hash)))
+            .collect();
     for doc in &content.recommendations {
         let number = validate::reference_number(&doc.meta.reference).unwrap_or(0);
         let file_hash = fingerprint(doc);
@@ -275,18 +307,32 @@ pub async fn export_dir(db: &Database, dir: &Path) -> anyhow::Result<usize> {
     files.insert("site.toml".into(), toml::to_string(&site)?);
     files.insert(
         "statuses.toml".into(),
-        toml::to_string(&StatusesFile { status: store::statuses(&mut conn).await? })?,
+        toml::to_string(&StatusesFile {
+            status: store::statuses(&mut conn).await?,
+        })?,
     );
     for doc in store::engagements(&mut conn).await? {
-        files.insert(format!("engagements/{}.md", doc.meta.key).into(), write_document(&doc.meta, &doc.body)?);
+        files.insert(
+            format!("engagements/{}.md", doc.meta.key).into(),
+            write_document(&doc.meta, &doc.body)?,
+        );
     }
-    for (folder, table) in [("values", "core_values"), ("priorities", "research_priorities")] {
+    for (folder, table) in [
+        ("values", "core_values"),
+        ("priorities", "research_priorities"),
+    ] {
         for doc in store::terms(&mut conn, table).await? {
-            files.insert(format!("{folder}/{}.md", doc.meta.slug).into(), write_document(&doc.meta, &doc.body)?);
+            files.insert(
+                format!("{folder}/{}.md", doc.meta.slug).into(),
+                write_document(&doc.meta, &doc.body)?,
+            );
         }
     }
     for (slug, doc) in store::pages(&mut conn).await? {
-        files.insert(format!("pages/{slug}.md").into(), write_document(&doc.meta, &doc.body)?);
+        files.insert(
+            format!("pages/{slug}.md").into(),
+            write_document(&doc.meta, &doc.body)?,
+        );
     }
     for (doc, _) in store::recommendations(&mut conn).await? {
         files.insert(
@@ -297,7 +343,8 @@ pub async fn export_dir(db: &Database, dir: &Path) -> anyhow::Result<usize> {
     for (path, text) in &files {
         let path = dir.join(path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }

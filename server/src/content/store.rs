@@ -8,7 +8,11 @@ use sqlx::AnyConnection;
 use super::files::*;
 use app::html::render_markdown;
 
-pub async fn upsert_setting(conn: &mut AnyConnection, key: &str, value: &str) -> Result<(), sqlx::Error> {
+pub async fn upsert_setting(
+    conn: &mut AnyConnection,
+    key: &str,
+    value: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO site_settings (key, value) VALUES ($1, $2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -21,14 +25,20 @@ pub async fn upsert_setting(conn: &mut AnyConnection, key: &str, value: &str) ->
 }
 
 pub async fn settings(conn: &mut AnyConnection) -> Result<HashMap<String, String>, sqlx::Error> {
-    Ok(sqlx::query_as::<_, (String, String)>("SELECT key, value FROM site_settings")
-        .fetch_all(conn)
-        .await?
-        .into_iter()
-        .collect())
+    Ok(
+        sqlx::query_as::<_, (String, String)>("SELECT key, value FROM site_settings")
+            .fetch_all(conn)
+            .await?
+            .into_iter()
+            .collect(),
+    )
 }
 
-pub async fn upsert_status(conn: &mut AnyConnection, status: &StatusEntry, position: i64) -> Result<(), sqlx::Error> {
+pub async fn upsert_status(
+    conn: &mut AnyConnection,
+    status: &StatusEntry,
+    position: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO statuses (key, name, description, closed, progress, position)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -64,7 +74,10 @@ pub async fn statuses(conn: &mut AnyConnection) -> Result<Vec<StatusEntry>, sqlx
         .collect())
 }
 
-pub async fn upsert_engagement(conn: &mut AnyConnection, doc: &Document<EngagementFile>) -> Result<(), sqlx::Error> {
+pub async fn upsert_engagement(
+    conn: &mut AnyConnection,
+    doc: &Document<EngagementFile>,
+) -> Result<(), sqlx::Error> {
     let e = &doc.meta;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO engagements (key, prefix, name, kind, started, ended, summary, body_md, body_html, position)
@@ -105,8 +118,21 @@ pub async fn upsert_engagement(conn: &mut AnyConnection, doc: &Document<Engageme
     Ok(())
 }
 
-pub async fn engagements(conn: &mut AnyConnection) -> Result<Vec<Document<EngagementFile>>, sqlx::Error> {
-    type Row = (i64, String, String, String, String, String, Option<String>, String, String, i64);
+pub async fn engagements(
+    conn: &mut AnyConnection,
+) -> Result<Vec<Document<EngagementFile>>, sqlx::Error> {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        i64,
+    );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, key, prefix, name, kind, started, ended, summary, body_md, position
          FROM engagements ORDER BY position, key",
@@ -120,29 +146,38 @@ pub async fn engagements(conn: &mut AnyConnection) -> Result<Vec<Document<Engage
     .await?;
     let mut by_id: HashMap<i64, Vec<FigureEntry>> = HashMap::new();
     for (id, value, label) in figures {
-        by_id.entry(id).or_default().push(FigureEntry { value, label });
+        by_id
+            .entry(id)
+            .or_default()
+            .push(FigureEntry { value, label });
     }
     Ok(rows
         .into_iter()
-        .map(|(id, key, prefix, name, kind, started, ended, summary, body, order)| Document {
-            meta: EngagementFile {
-                key,
-                prefix,
-                name,
-                kind,
-                started: Day(started),
-                ended: ended.map(Day),
-                summary,
-                order,
-                figures: by_id.remove(&id).unwrap_or_default(),
+        .map(
+            |(id, key, prefix, name, kind, started, ended, summary, body, order)| Document {
+                meta: EngagementFile {
+                    key,
+                    prefix,
+                    name,
+                    kind,
+                    started: Day(started),
+                    ended: ended.map(Day),
+                    summary,
+                    order,
+                    figures: by_id.remove(&id).unwrap_or_default(),
+                },
+                body,
             },
-            body,
-        })
+        )
         .collect())
 }
 
 /// `core_values` or `research_priorities`.
-pub async fn upsert_term(conn: &mut AnyConnection, table: &str, doc: &Document<TermFile>) -> Result<(), sqlx::Error> {
+pub async fn upsert_term(
+    conn: &mut AnyConnection,
+    table: &str,
+    doc: &Document<TermFile>,
+) -> Result<(), sqlx::Error> {
     let t = &doc.meta;
     sqlx::query(&format!(
         "INSERT INTO {table} (slug, name, statement, body_md, body_html, position)
@@ -161,7 +196,10 @@ pub async fn upsert_term(conn: &mut AnyConnection, table: &str, doc: &Document<T
     Ok(())
 }
 
-pub async fn terms(conn: &mut AnyConnection, table: &str) -> Result<Vec<Document<TermFile>>, sqlx::Error> {
+pub async fn terms(
+    conn: &mut AnyConnection,
+    table: &str,
+) -> Result<Vec<Document<TermFile>>, sqlx::Error> {
     let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(&format!(
         "SELECT slug, name, statement, body_md, position FROM {table} ORDER BY position, slug"
     ))
@@ -170,20 +208,35 @@ pub async fn terms(conn: &mut AnyConnection, table: &str) -> Result<Vec<Document
     Ok(rows
         .into_iter()
         .map(|(slug, name, statement, body, order)| Document {
-            meta: TermFile { slug, name, statement, order },
+            meta: TermFile {
+                slug,
+                name,
+                statement,
+                order,
+            },
             body,
         })
         .collect())
 }
 
-pub async fn pages(conn: &mut AnyConnection) -> Result<Vec<(String, Document<PageFile>)>, sqlx::Error> {
+pub async fn pages(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(String, Document<PageFile>)>, sqlx::Error> {
     let rows: Vec<(String, String, String, String)> =
         sqlx::query_as("SELECT slug, title, summary, body_md FROM pages ORDER BY slug")
             .fetch_all(conn)
             .await?;
     Ok(rows
         .into_iter()
-        .map(|(slug, title, summary, body)| (slug, Document { meta: PageFile { title, summary }, body }))
+        .map(|(slug, title, summary, body)| {
+            (
+                slug,
+                Document {
+                    meta: PageFile { title, summary },
+                    body,
+                },
+            )
+        })
         .collect())
 }
 
@@ -192,7 +245,21 @@ pub async fn pages(conn: &mut AnyConnection) -> Result<Vec<(String, Document<Pag
 pub async fn recommendations(
     conn: &mut AnyConnection,
 ) -> Result<Vec<(Document<RecommendationFile>, String)>, sqlx::Error> {
-    type Row = (i64, String, String, String, String, String, String, String, Option<String>, Option<i64>, String, String, String);
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<i64>,
+        String,
+        String,
+        String,
+    );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.id, r.reference, r.title, e.key, r.raised, r.team, r.status_key, r.summary,
                 r.target, r.progress, r.what_you_said_md, r.what_we_did_md, r.synced_hash
@@ -201,12 +268,14 @@ pub async fn recommendations(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut values = group(sqlx::query_as(
-        "SELECT l.recommendation_id, t.slug FROM recommendation_values l
+    let mut values = group(
+        sqlx::query_as(
+            "SELECT l.recommendation_id, t.slug FROM recommendation_values l
          JOIN core_values t ON t.id = l.value_id ORDER BY l.recommendation_id, t.position, t.slug",
-    )
-    .fetch_all(&mut *conn)
-    .await?);
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+    );
     let mut priorities = group(sqlx::query_as(
         "SELECT l.recommendation_id, t.slug FROM recommendation_priorities l
          JOIN research_priorities t ON t.id = l.priority_id ORDER BY l.recommendation_id, t.position, t.slug",
@@ -225,7 +294,10 @@ pub async fn recommendations(
     .await?;
     let mut evidence: HashMap<i64, Vec<EvidenceEntry>> = HashMap::new();
     for (id, title, url) in evidence_rows {
-        evidence.entry(id).or_default().push(EvidenceEntry { title, url });
+        evidence
+            .entry(id)
+            .or_default()
+            .push(EvidenceEntry { title, url });
     }
     type HistoryRow = (i64, String, Option<String>, String, String, String);
     let history_rows: Vec<HistoryRow> = sqlx::query_as(
@@ -236,12 +308,32 @@ pub async fn recommendations(
     .await?;
     let mut history: HashMap<i64, Vec<HistoryEntry>> = HashMap::new();
     for (id, date, from, to, note, team) in history_rows {
-        history.entry(id).or_default().push(HistoryEntry { date: Day(date), from, to, note, team });
+        history.entry(id).or_default().push(HistoryEntry {
+            date: Day(date),
+            from,
+            to,
+            note,
+            team,
+        });
     }
     Ok(rows
         .into_iter()
         .map(
-            |(id, reference, title, engagement, raised, team, status, summary, target, progress, said, did, hash)| {
+            |(
+                id,
+                reference,
+                title,
+                engagement,
+                raised,
+                team,
+                status,
+                summary,
+                target,
+                progress,
+                said,
+                did,
+                hash,
+            )| {
                 let meta = RecommendationFile {
                     reference,
                     title,
@@ -284,7 +376,11 @@ pub async fn write_recommendation(
     now: &str,
 ) -> Result<(), sqlx::Error> {
     let r = &doc.meta;
-    let status_changed = r.history.last().map(|h| h.date.0.clone()).unwrap_or_else(|| r.raised.0.clone());
+    let status_changed = r
+        .history
+        .last()
+        .map(|h| h.date.0.clone())
+        .unwrap_or_else(|| r.raised.0.clone());
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO recommendations (reference, engagement_id, number, title, summary,
              what_you_said_md, what_you_said_html, what_we_did_md, what_we_did_html, raised,
@@ -321,7 +417,12 @@ pub async fn write_recommendation(
     .fetch_one(&mut *conn)
     .await?;
 
-    for table in ["recommendation_values", "recommendation_priorities", "evidence_links", "recommendation_reports"] {
+    for table in [
+        "recommendation_values",
+        "recommendation_priorities",
+        "evidence_links",
+        "recommendation_reports",
+    ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE recommendation_id = $1"))
             .bind(id)
             .execute(&mut *conn)
@@ -357,11 +458,13 @@ pub async fn write_recommendation(
             .await?;
     }
     for slug in &r.reports {
-        sqlx::query("INSERT INTO recommendation_reports (recommendation_id, report_slug) VALUES ($1, $2)")
-            .bind(id)
-            .bind(slug)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO recommendation_reports (recommendation_id, report_slug) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
     }
     for (index, entry) in r.history.iter().enumerate().skip(first_new_seq) {
         append_status_change(conn, id, index as i64 + 1, entry, now).await?;
@@ -393,7 +496,11 @@ pub async fn append_status_change(
     Ok(())
 }
 
-pub async fn set_synced_hash(conn: &mut AnyConnection, reference: &str, hash: &str) -> Result<(), sqlx::Error> {
+pub async fn set_synced_hash(
+    conn: &mut AnyConnection,
+    reference: &str,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE recommendations SET synced_hash = $1 WHERE reference = $2")
         .bind(hash)
         .bind(reference)

@@ -1,29 +1,54 @@
 //! Checks on content that TOML types alone cannot express. Each problem names its file,
 //! and the field.
 
-use std::{collections::HashSet, path::{Path, PathBuf}};
+use std::{
+    collections::HashSet,
+    path::{Path, PathBuf},
+};
 
 use super::{files::*, ContentSet};
 
-const ENGAGEMENT_KINDS: [&str; 4] = ["community-sessions", "public-panel", "policy-review", "other"];
+const ENGAGEMENT_KINDS: [&str; 4] = [
+    "community-sessions",
+    "public-panel",
+    "policy-review",
+    "other",
+];
 
 fn is_key(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 60
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 pub fn statuses(path: &Path, statuses: &[StatusEntry], errors: &mut Vec<ContentError>) {
     let mut seen = HashSet::new();
     for status in statuses {
         if !is_key(&status.key) {
-            errors.push(ContentError::new(path, None, format!("status key {:?} must be lowercase letters, digits and hyphens", status.key)));
+            errors.push(ContentError::new(
+                path,
+                None,
+                format!(
+                    "status key {:?} must be lowercase letters, digits and hyphens",
+                    status.key
+                ),
+            ));
         }
         if !seen.insert(&status.key) {
-            errors.push(ContentError::new(path, None, format!("status key {:?} appears twice", status.key)));
+            errors.push(ContentError::new(
+                path,
+                None,
+                format!("status key {:?} appears twice", status.key),
+            ));
         }
         if !(0..=100).contains(&status.progress) {
-            errors.push(ContentError::new(path, None, format!("status {:?}: progress must be 0 to 100", status.key)));
+            errors.push(ContentError::new(
+                path,
+                None,
+                format!("status {:?}: progress must be 0 to 100", status.key),
+            ));
         }
     }
 }
@@ -33,16 +58,32 @@ pub fn engagements(docs: &[(PathBuf, Document<EngagementFile>)], errors: &mut Ve
     for (path, doc) in docs {
         let e = &doc.meta;
         if !is_key(&e.key) {
-            errors.push(ContentError::new(path, None, "key: use lowercase letters, digits and hyphens"));
+            errors.push(ContentError::new(
+                path,
+                None,
+                "key: use lowercase letters, digits and hyphens",
+            ));
         }
         if e.prefix.is_empty() || !e.prefix.bytes().all(|b| b.is_ascii_uppercase()) {
-            errors.push(ContentError::new(path, None, "prefix: use capital letters only, such as PP"));
+            errors.push(ContentError::new(
+                path,
+                None,
+                "prefix: use capital letters only, such as PP",
+            ));
         }
         if !prefixes.insert(e.prefix.clone()) {
-            errors.push(ContentError::new(path, None, format!("prefix: {} is used by another engagement", e.prefix)));
+            errors.push(ContentError::new(
+                path,
+                None,
+                format!("prefix: {} is used by another engagement", e.prefix),
+            ));
         }
         if !ENGAGEMENT_KINDS.contains(&e.kind.as_str()) {
-            errors.push(ContentError::new(path, None, format!("kind: must be one of {}", ENGAGEMENT_KINDS.join(", "))));
+            errors.push(ContentError::new(
+                path,
+                None,
+                format!("kind: must be one of {}", ENGAGEMENT_KINDS.join(", ")),
+            ));
         }
         if e.ended.as_ref().is_some_and(|ended| ended < &e.started) {
             errors.push(ContentError::new(path, None, "ended: is before started"));
@@ -53,7 +94,11 @@ pub fn engagements(docs: &[(PathBuf, Document<EngagementFile>)], errors: &mut Ve
 pub fn terms(docs: &[(PathBuf, Document<TermFile>)], errors: &mut Vec<ContentError>) {
     for (path, doc) in docs {
         if !is_key(&doc.meta.slug) {
-            errors.push(ContentError::new(path, None, "slug: use lowercase letters, digits and hyphens"));
+            errors.push(ContentError::new(
+                path,
+                None,
+                "slug: use lowercase letters, digits and hyphens",
+            ));
         }
     }
 }
@@ -71,7 +116,11 @@ pub fn recommendations(
 ) {
     let statuses: HashSet<&str> = set.statuses.iter().map(|s| s.key.as_str()).collect();
     let values: HashSet<&str> = set.values.iter().map(|d| d.meta.slug.as_str()).collect();
-    let priorities: HashSet<&str> = set.priorities.iter().map(|d| d.meta.slug.as_str()).collect();
+    let priorities: HashSet<&str> = set
+        .priorities
+        .iter()
+        .map(|d| d.meta.slug.as_str())
+        .collect();
     let mut references = HashSet::new();
     for (path, doc) in docs {
         let r = &doc.meta;
@@ -79,27 +128,47 @@ pub fn recommendations(
             errors.push(ContentError::new(path, None, format!("{field}: {message}")));
         };
         match set.engagements.iter().find(|e| e.meta.key == r.engagement) {
-            None => problem("engagement", format!("there is no engagement called {:?}", r.engagement)),
+            None => problem(
+                "engagement",
+                format!("there is no engagement called {:?}", r.engagement),
+            ),
             Some(engagement) => {
                 let expected = format!("{}-", engagement.meta.prefix);
                 if !r.reference.starts_with(&expected) || reference_number(&r.reference).is_none() {
-                    problem("ref", format!("{:?} must be {}<number> for this engagement", r.reference, expected));
+                    problem(
+                        "ref",
+                        format!(
+                            "{:?} must be {}<number> for this engagement",
+                            r.reference, expected
+                        ),
+                    );
                 }
             }
         }
-        if path.file_stem().is_some_and(|stem| stem != r.reference.as_str()) {
+        if path
+            .file_stem()
+            .is_some_and(|stem| stem != r.reference.as_str())
+        {
             problem("ref", format!("{:?} must match the file name", r.reference));
         }
         if !references.insert(r.reference.clone()) {
             problem("ref", format!("{:?} is used by another file", r.reference));
         }
-        for (field, text) in [("title", &r.title), ("summary", &r.summary), ("what_you_said", &r.what_you_said), ("team", &r.team)] {
+        for (field, text) in [
+            ("title", &r.title),
+            ("summary", &r.summary),
+            ("what_you_said", &r.what_you_said),
+            ("team", &r.team),
+        ] {
             if text.trim().is_empty() {
                 problem(field, "must not be empty".into());
             }
         }
         if !statuses.contains(r.status.as_str()) {
-            problem("status", format!("there is no status called {:?}", r.status));
+            problem(
+                "status",
+                format!("there is no status called {:?}", r.status),
+            );
         }
         for value in &r.values {
             if !values.contains(value.as_str()) {
@@ -108,7 +177,10 @@ pub fn recommendations(
         }
         for priority in &r.priorities {
             if !priorities.contains(priority.as_str()) {
-                problem("priorities", format!("there is no research priority called {priority:?}"));
+                problem(
+                    "priorities",
+                    format!("there is no research priority called {priority:?}"),
+                );
             }
         }
         if r.progress.is_some_and(|p| !(0..=100).contains(&p)) {
@@ -116,7 +188,10 @@ pub fn recommendations(
         }
         for link in &r.evidence {
             if !(link.url.starts_with("https://") || link.url.starts_with("http://")) {
-                problem("evidence.url", format!("{:?} must start with https:// or http://", link.url));
+                problem(
+                    "evidence.url",
+                    format!("{:?} must start with https:// or http://", link.url),
+                );
             }
         }
         if r.history.is_empty() {
@@ -126,25 +201,48 @@ pub fn recommendations(
         for (i, entry) in r.history.iter().enumerate() {
             let n = i + 1;
             if !statuses.contains(entry.to.as_str()) {
-                problem("history.to", format!("entry {n}: there is no status called {:?}", entry.to));
+                problem(
+                    "history.to",
+                    format!("entry {n}: there is no status called {:?}", entry.to),
+                );
             }
             if entry.note.trim().is_empty() {
-                problem("history.note", format!("entry {n}: a public note is required"));
+                problem(
+                    "history.note",
+                    format!("entry {n}: a public note is required"),
+                );
             }
             if entry.team.trim().is_empty() {
                 problem("history.team", format!("entry {n}: the team is required"));
             }
             if entry.date < r.raised {
-                problem("history.date", format!("entry {n}: {} is before the date raised ({})", entry.date, r.raised));
+                problem(
+                    "history.date",
+                    format!(
+                        "entry {n}: {} is before the date raised ({})",
+                        entry.date, r.raised
+                    ),
+                );
             }
             match previous {
-                None if entry.from.is_some() => problem("history.from", "the first entry has no `from`".into()),
+                None if entry.from.is_some() => {
+                    problem("history.from", "the first entry has no `from`".into())
+                }
                 Some(before) => {
                     if entry.from.as_deref() != Some(before.to.as_str()) {
-                        problem("history.from", format!("entry {n}: must be {:?}, the status the entry before moved to", before.to));
+                        problem(
+                            "history.from",
+                            format!(
+                                "entry {n}: must be {:?}, the status the entry before moved to",
+                                before.to
+                            ),
+                        );
                     }
                     if entry.date < before.date {
-                        problem("history.date", format!("entry {n}: {} is earlier than the entry before", entry.date));
+                        problem(
+                            "history.date",
+                            format!("entry {n}: {} is earlier than the entry before", entry.date),
+                        );
                     }
                 }
                 None => {}
@@ -153,7 +251,13 @@ pub fn recommendations(
         }
         if let Some(last) = r.history.last() {
             if last.to != r.status {
-                problem("status", format!("{:?} must equal the `to` of the last history entry ({:?})", r.status, last.to));
+                problem(
+                    "status",
+                    format!(
+                        "{:?} must equal the `to` of the last history entry ({:?})",
+                        r.status, last.to
+                    ),
+                );
             }
         }
     }

@@ -1,0 +1,190 @@
+use std::path::Path;
+
+use app::db::Database;
+use server::content::{export_dir, import_dir};
+
+use crate::helpers::content_dir;
+
+async fn fresh_db(dir: &Path) -> Database {
+    let db = Database::connect(&format!("sqlite://{}/test.db", dir.display()))
+        .await
+        .expect("database opens");
+    db.migrate().await.expect("migrations run");
+    db
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walk(from) {
+        let target = to.join(entry.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &target).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn importing_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path()).await;
+    let first = import_dir(&db, &content_dir()).await.unwrap();
+    assert_eq!(first.created, 75);
+    let second = import_dir(&db, &content_dir()).await.unwrap();
+    assert_eq!(
+        (second.created, second.updated, second.unchanged),
+        (0, 0, 75)
+    );
+    assert_eq!(second.history_appended, 0);
+}
+
+#[tokio::test]
+async fn import_export_import_gives_identical_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path()).await;
+    import_dir(&db, &content_dir()).await.unwrap();
+    let first = dir.path().join("first");
+    export_dir(&db, &first).await.unwrap();
+
+    let other = tempfile::tempdir().unwrap();
+    let db2 = fresh_db(other.path()).await;
+    let report = import_dir(&db2, &first).await.unwrap();
+    assert_eq!(report.created, 75);
+    let second = dir.path().join("second");
+    export_dir(&db2, &second).await.unwrap();
+
+    let a = walk(&first);
+    let b = walk(&second);
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(
+            std::fs::read_to_string(x).unwrap(),
+            std::fs::read_to_string(y).unwrap(),
+            "{}",
+            x.display()
+        );
+    }
+    // And the exported folder re-imports into the first database as "unchanged".
+    let again = import_dir(&db, &first).await.unwrap();
+    assert_eq!(again.unchanged, 75);
+}
+
+#[tokio::test]
+async fn an_edited_file_updates_its_record_and_appends_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&content_dir(), &content);
+    let db = fresh_db(dir.path()).await;
+    import_dir(&db, &content).await.unwrap();
+
+    let path = content.join("recommendations/SH-4.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let status_line = text
+        .lines()
+        .find(|l| l.starts_with("status = "))
+        .unwrap()
+        .to_owned();
+    let old_status = status_line
+        .trim_start_matches("status = ")
+        .trim_matches('"')
+        .to_owned();
+    let edited = text.replacen(&status_line, "status = \"implemented\"", 1).replacen(
+        "\n+++\n",
+        &format!(
+            "\n[[history]]\ndate = 2026-11-20\nfrom = \"{old_status}\"\nto = \"implemented\"\nnote = \"Done.\"\nteam = \"PPIE Team\"\n+++\n"
+        ),
+        1,
+    );
+    std::fs::write(&path, edited).unwrap();
+    let report = import_dir(&db, &content).await.unwrap();
+    assert_eq!(
+        (report.updated, report.history_appended),
+        (1, 1),
+        "{report}"
+    );
+    let (status,): (String,) =
+        sqlx::query_as("SELECT status_key FROM recommendations WHERE reference = 'SH-4'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(status, "implemented");
+}
+
+#[tokio::test]
+async fn errors_name_the_file_line_and_field_and_import_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&content_dir(), &content);
+    let path = content.join("recommendations/PP-3.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("team = ", "tema = ", 1)).unwrap();
+    let status_path = content.join("recommendations/PP-4.md");
+    let text = std::fs::read_to_string(&status_path).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("status = "))
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        &status_path,
+        text.replacen(&line, "status = \"finished\"", 1),
+    )
+    .unwrap();
+
+    let db = fresh_db(dir.path()).await;
+    let error = import_dir(&db, &content).await.unwrap_err();
+    let message = format!("{error:#}");
+    assert!(message.contains("PP-3.md:"), "{message}");
+    assert!(message.contains("tema"), "{message}");
+    assert!(
+        message.contains("PP-4.md: status: there is no status called \"finished\""),
+        "{message}"
+    );
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM recommendations")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 0, "a failed import changes nothing");
+}
+
+#[tokio::test]
+async fn status_history_cannot_be_updated_or_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path()).await;
+    import_dir(&db, &content_dir()).await.unwrap();
+    let update = sqlx::query("UPDATE status_changes SET note = 'rewritten'")
+        .execute(db.pool())
+        .await;
+    assert!(update.is_err());
+    let delete = sqlx::query("DELETE FROM status_changes")
+        .execute(db.pool())
+        .await;
+    assert!(delete.is_err());
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path()).await;
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(fk, 1);
+}

@@ -1,0 +1,6 @@
+//! HTTP integration tests: one binary, the real server, a fresh database per test.
+
+mod content;
+mod helpers;
+mod pages;
+mod register;
