@@ -1,0 +1,42 @@
+import { defineConfig } from "@playwright/test";
+
+// Runs against the release build made by scripts/build, on its own port and a fresh data
+// folder, in Debian's chromium (no browser download).
+const port = 3107;
+const dataDir = `/tmp/candour-e2e-${process.pid}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: `rm -rf ${dataDir} && target/release/candour serve`,
+    cwd: "..",
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      CANDOUR_ADDR: `127.0.0.1:${port}`,
+      CANDOUR_DATA_DIR: dataDir,
+      CANDOUR_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    },
+  },
+});
