@@ -185,9 +185,7 @@ pub async fn get_licence_term(kind: TermKind, slug: String) -> Result<LicenceTer
 #[leptos::server(prefix = "/_fn", endpoint = "engagements")]
 pub async fn get_engagement_progress() -> Result<Vec<EngagementProgress>, AppError> {
     let state = crate::state::app_state()?;
-    ssr::engagement_progress(state.db.pool())
-        .await
-        .map_err(Into::into)
+    ssr::engagement_progress(state.db.pool()).await
 }
 
 /// Core values and research priorities share one shape and one set of pages.
