@@ -25,7 +25,13 @@ pub enum Command {
     Serve,
     /// Load content/ into the database. Safe to repeat: unchanged files change nothing,
     /// and records edited in the web app are kept and reported as conflicts.
-    Import,
+    /// With --csv, update many recommendations at once from a CSV in the /actions.csv format.
+    Import {
+        /// A CSV file in the /actions.csv format; a changed status needs status_changed and
+        /// status_note, and is appended to the history.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
     /// Write the database back out in the content/ format, into DIR.
     Export {
         /// Folder to write (created if missing; existing files with the same names are replaced).
@@ -37,7 +43,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config.check()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(config).await,
-        Command::Import => {
+        Command::Import { csv: Some(file) } => {
+            let db = startup::open_database(&config).await?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let today = chrono::Utc::now().date_naive().to_string();
+            let report = crate::open_data::csv::import_csv(&db, &text, &today)
+                .await
+                .with_context(|| format!("importing {}", file.display()))?;
+            println!("{report}");
+            db.close().await;
+            Ok(())
+        }
+        Command::Import { csv: None } => {
             let db = startup::open_database(&config).await?;
             let report = content::import_dir(&db, &config.content_dir)
                 .await

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod open_data;
 pub mod router;
 pub mod startup;
 pub mod telemetry;

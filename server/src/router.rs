@@ -37,6 +37,7 @@ pub fn build(state: AppState) -> Router {
         ));
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(crate::open_data::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.options.clone();
             move || shell(options.clone())

@@ -60,7 +60,12 @@ pub async fn get_home() -> Result<HomeData, AppError> {
         recommendation_count,
         engagements: crate::register::ssr::engagement_summaries(pool).await?,
         status_counts: crate::register::ssr::status_counts(pool, None).await?,
-        latest_changes: crate::register::ssr::latest_changes(pool, None, 5).await?,
+        latest_changes: crate::register::ssr::latest_changes(
+            pool,
+            crate::register::ssr::ChangeScope::All,
+            5,
+        )
+        .await?,
     })
 }
 

@@ -429,17 +429,31 @@ const CHANGE_SELECT: &str = "SELECT r.reference, r.title, sc.seq, sc.changed_on,
     LEFT JOIN statuses fs ON fs.key = sc.from_status
     JOIN statuses ts ON ts.key = sc.to_status";
 
-/// The newest status changes, newest first; optionally for one engagement or one
-/// recommendation.
+/// Which status changes to list.
+#[derive(Debug, Clone, Copy)]
+pub enum ChangeScope<'a> {
+    All,
+    Engagement(&'a str),
+    Recommendation(&'a str),
+}
+
+/// The newest status changes, newest first.
 pub async fn latest_changes(
     pool: &AnyPool,
-    engagement: Option<&str>,
+    scope: ChangeScope<'_>,
     limit: i64,
 ) -> Result<Vec<StatusChangeItem>, sqlx::Error> {
     let mut sql = Sql::default();
     sql.push(CHANGE_SELECT).push(" WHERE 1 = 1");
-    if let Some(key) = engagement {
-        sql.push(" AND e.key = ").bind(Bind::Text(key.to_owned()));
+    match scope {
+        ChangeScope::All => {}
+        ChangeScope::Engagement(key) => {
+            sql.push(" AND e.key = ").bind(Bind::Text(key.to_owned()));
+        }
+        ChangeScope::Recommendation(reference) => {
+            sql.push(" AND r.reference = ")
+                .bind(Bind::Text(reference.to_owned()));
+        }
     }
     sql.push(" ORDER BY sc.changed_on DESC, sc.id DESC LIMIT ")
         .bind(Bind::Int(limit));
@@ -715,9 +729,274 @@ pub async fn engagement_progress(pool: &AnyPool) -> Result<Vec<EngagementProgres
         };
         out.push(EngagementProgress {
             status_counts: filtered_status_counts(pool, &query, &statuses).await?,
-            recent: latest_changes(pool, Some(&engagement.key), 3).await?,
+            recent: latest_changes(pool, ChangeScope::Engagement(&engagement.key), 3).await?,
             engagement,
         });
     }
     Ok(out)
+}
+
+/// One recommendation as published in the open data (CSV, JSON, API): stored values, not
+/// display values, so the CSV can be imported back unchanged.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OpenRecord {
+    pub reference: String,
+    pub title: String,
+    pub summary: String,
+    pub engagement: String,
+    pub raised: String,
+    pub status: String,
+    pub status_name: String,
+    pub closed: bool,
+    pub status_changed: String,
+    pub status_note: String,
+    pub team: String,
+    pub target: Option<String>,
+    pub progress: Option<i64>,
+    pub overdue: bool,
+    pub values: Vec<String>,
+    pub priorities: Vec<String>,
+    pub what_you_said: String,
+    pub what_we_did: String,
+    pub evidence: Vec<EvidenceLink>,
+    pub history: Vec<StatusChangeItem>,
+}
+
+#[derive(FromRow)]
+struct OpenRecordRow {
+    id: i64,
+    reference: String,
+    title: String,
+    summary: String,
+    engagement: String,
+    raised: String,
+    status_key: String,
+    status_name: String,
+    closed: i64,
+    status_changed: String,
+    team: String,
+    target: Option<String>,
+    stored_progress: Option<i64>,
+    what_you_said_md: String,
+    what_we_did_md: String,
+}
+
+/// Every recommendation matching the query (as it stood on `as_of`, if given), with its
+/// links and history, in a fixed number of queries.
+pub async fn open_records(
+    pool: &AnyPool,
+    query: &RegisterQuery,
+) -> Result<Vec<OpenRecord>, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT r.id, r.reference, r.title, r.summary, e.key AS engagement, r.raised,
+                st.status_key, s.name AS status_name, s.closed, st.status_changed, r.team, r.target,
+                r.progress AS stored_progress, r.what_you_said_md, r.what_we_did_md",
+    );
+    push_filtered_from(&mut sql, query, true);
+    sql.push(order_by(query.sort));
+    let rows: Vec<OpenRecordRow> = sql.fetch_all(pool).await?;
+    let as_of = query
+        .as_of
+        .clone()
+        .unwrap_or_else(|| "9999-12-31".to_owned());
+    let today = query.as_of.clone().unwrap_or_else(today);
+
+    let links = |table: &str, link: &str, column: &str| {
+        format!(
+            "SELECT l.recommendation_id, t.slug FROM {link} l JOIN {table} t ON t.id = l.{column}
+             ORDER BY l.recommendation_id, t.position, t.slug"
+        )
+    };
+    let mut values = group_pairs(
+        sqlx::query_as(&links("core_values", "recommendation_values", "value_id"))
+            .fetch_all(pool)
+            .await?,
+    );
+    let mut priorities = group_pairs(
+        sqlx::query_as(&links(
+            "research_priorities",
+            "recommendation_priorities",
+            "priority_id",
+        ))
+        .fetch_all(pool)
+        .await?,
+    );
+    let mut evidence: HashMap<i64, Vec<EvidenceLink>> = HashMap::new();
+    let evidence_rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT recommendation_id, title, url FROM evidence_links ORDER BY recommendation_id, position",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, title, url) in evidence_rows {
+        evidence
+            .entry(id)
+            .or_default()
+            .push(EvidenceLink { title, url });
+    }
+    let mut history: HashMap<String, Vec<StatusChangeItem>> = HashMap::new();
+    let mut changes = Sql::default();
+    changes
+        .push(CHANGE_SELECT)
+        .push(" WHERE sc.changed_on <= ")
+        .bind(Bind::Text(as_of))
+        .push(" ORDER BY r.id, sc.seq");
+    for change in changes.fetch_all::<ChangeRecord>(pool).await? {
+        history
+            .entry(change.reference.clone())
+            .or_default()
+            .push(change.into());
+    }
+
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let history = history.remove(&row.reference).unwrap_or_default();
+            let closed = row.closed == 1;
+            OpenRecord {
+                overdue: !closed && row.target.as_deref().is_some_and(|t| t < today.as_str()),
+                status_note: history.last().map(|h| h.note.clone()).unwrap_or_default(),
+                values: values.remove(&row.id).unwrap_or_default(),
+                priorities: priorities.remove(&row.id).unwrap_or_default(),
+                evidence: evidence.remove(&row.id).unwrap_or_default(),
+                history,
+                reference: row.reference,
+                title: row.title,
+                summary: row.summary,
+                engagement: row.engagement,
+                raised: row.raised,
+                status: row.status_key,
+                status_name: row.status_name,
+                closed,
+                status_changed: row.status_changed,
+                team: row.team,
+                target: row.target,
+                progress: row.stored_progress,
+                what_you_said: row.what_you_said_md,
+                what_we_did: row.what_we_did_md,
+            }
+        })
+        .collect())
+}
+
+fn group_pairs(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
+    let mut map: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, value) in rows {
+        map.entry(id).or_default().push(value);
+    }
+    map
+}
+
+pub async fn reference_exists(pool: &AnyPool, reference: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM recommendations WHERE reference = $1")
+            .bind(reference)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// The fields of a recommendation that staff (or a CSV import) can change. Its reference,
+/// engagement and date raised never change.
+#[derive(Debug, Clone)]
+pub struct RecommendationUpdate<'a> {
+    pub reference: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub team: &'a str,
+    pub target: Option<&'a str>,
+    pub progress: Option<i64>,
+    pub values: Vec<&'a str>,
+    pub priorities: Vec<&'a str>,
+}
+
+pub async fn update_recommendation(
+    conn: &mut sqlx::AnyConnection,
+    update: &RecommendationUpdate<'_>,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "UPDATE recommendations SET title = $1, summary = $2, team = $3, target = $4,
+             progress = $5, updated_at = $6
+         WHERE reference = $7 RETURNING id",
+    )
+    .bind(update.title)
+    .bind(update.summary)
+    .bind(update.team)
+    .bind(update.target.map(str::to_owned))
+    .bind(update.progress)
+    .bind(now)
+    .bind(update.reference)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (link, terms, column, slugs) in [
+        (
+            "recommendation_values",
+            "core_values",
+            "value_id",
+            &update.values,
+        ),
+        (
+            "recommendation_priorities",
+            "research_priorities",
+            "priority_id",
+            &update.priorities,
+        ),
+    ] {
+        sqlx::query(&format!("DELETE FROM {link} WHERE recommendation_id = $1"))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        for slug in slugs {
+            sqlx::query(&format!(
+                "INSERT INTO {link} (recommendation_id, {column}) SELECT $1, id FROM {terms} WHERE slug = $2"
+            ))
+            .bind(id)
+            .bind(*slug)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Appends a status change to a recommendation's history and makes it the current status.
+pub async fn record_status_change(
+    conn: &mut sqlx::AnyConnection,
+    reference: &str,
+    changed_on: &str,
+    to_status: &str,
+    note: &str,
+    team: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let (id, from_status, last_seq): (i64, String, i64) = sqlx::query_as(
+        "SELECT r.id, r.status_key, (SELECT COALESCE(MAX(seq), 0) FROM status_changes WHERE recommendation_id = r.id)
+         FROM recommendations r WHERE r.reference = $1",
+    )
+    .bind(reference)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO status_changes (recommendation_id, seq, changed_on, from_status, to_status, note, team, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(last_seq + 1)
+    .bind(changed_on)
+    .bind(from_status)
+    .bind(to_status)
+    .bind(note)
+    .bind(team)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE recommendations SET status_key = $1, status_changed = $2, updated_at = $3 WHERE id = $4")
+        .bind(to_status)
+        .bind(changed_on)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

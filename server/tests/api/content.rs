@@ -188,3 +188,89 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
         .unwrap();
     assert_eq!(fk, 1);
 }
+
+async fn csv_of(db: &Database) -> String {
+    let rows = server::open_data::csv::csv_rows(
+        db,
+        &app::register::RegisterQuery {
+            page: 1,
+            ..Default::default()
+        },
+        "http://x",
+    )
+    .await
+    .unwrap();
+    String::from_utf8(server::open_data::csv::write_csv(&rows).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_csv_round_trip_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path()).await;
+    import_dir(&db, &content_dir()).await.unwrap();
+    let exported = csv_of(&db).await;
+    let report = server::open_data::csv::import_csv(&db, &exported, "2026-11-23")
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.updated, report.unchanged, report.status_changes),
+        (0, 75, 0)
+    );
+    assert_eq!(csv_of(&db).await, exported);
+}
+
+#[tokio::test]
+async fn a_csv_status_change_appends_history_and_bad_rows_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path()).await;
+    import_dir(&db, &content_dir()).await.unwrap();
+    let exported = csv_of(&db).await;
+    let mut reader = csv::Reader::from_reader(exported.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let sh4 = rows.iter().position(|r| &r[0] == "SH-4").unwrap();
+    let mut edited: Vec<String> = rows[sh4].iter().map(str::to_owned).collect();
+    edited[4] = "implemented".into();
+    edited[5] = "2026-11-21".into();
+    edited[6] = "Community organisations now sit on the steering group.".into();
+    rows[sh4] = csv::StringRecord::from(edited.clone());
+    let write = |rows: &[csv::StringRecord]| {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(&headers).unwrap();
+        for row in rows {
+            writer.write_record(row).unwrap();
+        }
+        String::from_utf8(writer.into_inner().unwrap()).unwrap()
+    };
+
+    // A bad row elsewhere: nothing is applied, and the error names line and column.
+    let mut bad = rows.clone();
+    let mut broken: Vec<String> = bad[0].iter().map(str::to_owned).collect();
+    broken[9] = "140".into();
+    bad[0] = csv::StringRecord::from(broken);
+    let error = server::open_data::csv::import_csv(&db, &write(&bad), "2026-11-23")
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("line 2, column progress"),
+        "{error}"
+    );
+    let (status,): (String,) =
+        sqlx::query_as("SELECT status_key FROM recommendations WHERE reference = 'SH-4'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_ne!(status, "implemented");
+
+    let report = server::open_data::csv::import_csv(&db, &write(&rows), "2026-11-23")
+        .await
+        .unwrap();
+    assert_eq!((report.updated, report.status_changes), (1, 1), "{report}");
+    let (count, note): (i64, String) = sqlx::query_as(
+        "SELECT COUNT(*), MAX(CASE WHEN seq = (SELECT MAX(seq) FROM status_changes s2 WHERE s2.recommendation_id = sc.recommendation_id) THEN note END)
+         FROM status_changes sc JOIN recommendations r ON r.id = sc.recommendation_id WHERE r.reference = 'SH-4'",
+    )
+    .fetch_one(db.pool()).await.unwrap();
+    assert!(count >= 2);
+    assert_eq!(note, edited[6]);
+}

@@ -2,5 +2,6 @@
 
 mod content;
 mod helpers;
+mod open_data;
 mod pages;
 mod register;
