@@ -67,6 +67,7 @@ def main():
     if not BINARY.exists():
         sys.exit("build first: scripts/build")
     work = Path(tempfile.mkdtemp(prefix="candour-bench-"))
+    work.chmod(0o755)  # nginx workers run as another user
     content = work / "content"
     subprocess.run([sys.executable, str(ROOT / "bench/generate_register.py"), str(content), str(COUNT)], check=True)
     env = dict(os.environ, CANDOUR_DATA_DIR=str(work / "data"), CANDOUR_CONTENT_DIR=str(content),

@@ -20,9 +20,30 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
-/// The page title pattern: "<page> – Candour".
+/// The page title pattern: "<page> – Candour". `<Title>` writes its text into the page
+/// unescaped, so the text is escaped here: a search for `</title>` stays text.
 pub fn page_title(page: impl std::fmt::Display) -> String {
-    format!("{page} – Candour")
+    let mut title = String::new();
+    for c in format!("{page} – Candour").chars() {
+        match c {
+            '&' => title.push_str("&amp;"),
+            '<' => title.push_str("&lt;"),
+            '>' => title.push_str("&gt;"),
+            c => title.push(c),
+        }
+    }
+    title
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_are_escaped() {
+        assert_eq!(
+            super::page_title("</title><b>"),
+            "&lt;/title&gt;&lt;b&gt; – Candour"
+        );
+    }
 }
 
 /// Renders the result of a server-side load: the page when it worked, the matching error

@@ -25,6 +25,34 @@ impl SanitizedHtml {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl SanitizedHtml {
+    /// A search snippet: text already escaped by the index, with `<mark>` around matches.
+    /// Cleaned again so that only `<mark>` can ever survive.
+    pub fn from_snippet(html: &str) -> Self {
+        let mut builder = ammonia::Builder::empty();
+        builder.add_tags(["mark"]);
+        Self(builder.clean(html).to_string())
+    }
+}
+
+/// The plain text of some Markdown, for the search index.
+#[cfg(feature = "ssr")]
+pub fn markdown_to_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// Renders Markdown (tables, footnotes, strikethrough, heading ids) and sanitises the result:
 /// raw HTML, scripts, event attributes and `javascript:` links never survive.
 #[cfg(feature = "ssr")]
@@ -66,6 +94,21 @@ mod tests {
             html.as_str().contains("<del>old</del>"),
             "{}",
             html.as_str()
+        );
+    }
+
+    #[test]
+    fn snippets_keep_only_mark() {
+        let html =
+            SanitizedHtml::from_snippet("&lt;b&gt; <mark>opt</mark> <script>x</script><b>y</b>");
+        assert_eq!(html.as_str(), "&lt;b&gt; <mark>opt</mark>  y");
+    }
+
+    #[test]
+    fn markdown_becomes_plain_text() {
+        assert_eq!(
+            markdown_to_text("# Title\n\nSome **bold** [link](http://x).").trim(),
+            "Title Some bold link."
         );
     }
 

@@ -12,6 +12,7 @@ const NAVIGATION: &[(&str, &str)] = &[
     ("/actions", "Actions to Build Trust"),
     ("/values", "Our values"),
     ("/priorities", "Research priorities"),
+    ("/search", "Search"),
 ];
 
 fn is_current_section(href: &str, path: &str) -> bool {
@@ -71,6 +72,19 @@ pub fn SiteHeader() -> impl IntoView {
                         <span class="candour-header__organisation">{site.organisation}</span>
                     </a>
                 </div>
+                <search class="nhsuk-header__search">
+                    <form class="nhsuk-header__search-form" id="search" action="/search" method="get" novalidate>
+                        <div class="nhsuk-form-group">
+                            <label class="nhsuk-label nhsuk-u-visually-hidden" for="search-field">"Search Candour"</label>
+                            <div class="nhsuk-input-wrapper">
+                                <input class="nhsuk-input nhsuk-header__search-input" id="search-field" name="q" type="search" placeholder="Search" autocomplete="off" />
+                                <button class="nhsuk-button nhsuk-button--small candour-header__search-button" type="submit">
+                                    "Search"
+                                </button>
+                            </div>
+                        </div>
+                    </form>
+                </search>
             </div>
             <nav class="nhsuk-header__navigation" aria-label="Main menu">
                 <div class="nhsuk-header__navigation-container nhsuk-width-container">

@@ -10,6 +10,7 @@ pub mod html;
 pub mod layout;
 pub mod pages;
 pub mod register;
+pub mod search;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -31,6 +32,7 @@ use crate::{
         EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,
         ValuesPage, YouSaidWeDidPage,
     },
+    search::pages::SearchPage,
 };
 
 /// Facts about the deployment that every page shows (header, footer, feeds).
@@ -101,6 +103,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/priorities") view=PrioritiesPage ssr=SsrMode::Async />
                         <Route path=path!("/priorities/:slug") view=PriorityPage ssr=SsrMode::Async />
                         <Route path=path!("/engagement") view=EngagementPage ssr=SsrMode::Async />
+                        <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
             </div>

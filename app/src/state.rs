@@ -2,13 +2,14 @@
 
 use leptos::prelude::*;
 
-use crate::{db::Database, error::AppError, SiteInfo};
+use crate::{db::Database, error::AppError, search::index::SearchIndex, SiteInfo};
 
 #[derive(Debug, Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub options: LeptosOptions,
     pub db: Database,
     pub site: SiteInfo,
+    pub search: SearchIndex,
 }
 
 /// The state a server function runs with. Absence is an internal error, never a panic.

@@ -16,6 +16,7 @@ const everyPage = [
   "/accessibility",
   "/privacy",
   "/contact",
+  "/search?q=commercial+access",
   "/no-such-page",
 ];
 
@@ -70,5 +71,37 @@ test.describe("with JavaScript", () => {
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toContain("status=in-progress");
     await register.expectNoAxeViolations();
+  });
+});
+
+test.describe("search", () => {
+  test("without JavaScript the header box and the search form return results", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto("/");
+    await page.getByLabel("Search Candour").fill("opt-out");
+    await page.getByLabel("Search Candour").press("Enter");
+    await expect(page).toHaveURL(/\/search\?q=opt-out/);
+    await expect(page.locator("[data-test=search-hit]").first()).toBeVisible();
+    await page.getByLabel("Search for").fill("PP-17");
+    await page.getByRole("button", { name: "Search", exact: true }).last().click();
+    await expect(page.locator("[data-test=search-hit] a").first()).toHaveAttribute("href", "/actions/PP-17");
+    await new Shell(page).expectNoAxeViolations();
+    await context.close();
+  });
+
+  test("with JavaScript results follow the typing and the count is announced", async ({ page }) => {
+    await page.goto("/search");
+    const shell = new Shell(page);
+    // The island is hydrated once typing changes results without a page load.
+    const input = page.locator("[data-test=search-input]");
+    await expect(page.locator("[data-test=search-count]")).toHaveAttribute("aria-live", "polite");
+    await page.waitForFunction(() => !!(window as any).__hydrateIsland);
+    await input.pressSequentially("security", { delay: 30 });
+    await expect(page.locator("[data-test=search-hit]").first()).toBeVisible();
+    await expect(page.locator("[data-test=search-count]")).toContainText(/result/);
+    expect(page.url()).toContain("/search");
+    await expect(page.locator("[data-test=search-hit] mark").first()).toBeVisible();
+    await shell.expectNoAxeViolations();
   });
 });

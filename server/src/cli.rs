@@ -32,6 +32,8 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
     },
+    /// Rebuild the search index (under CANDOUR_DATA_DIR) from the database.
+    Reindex,
     /// Write the database back out in the content/ format, into DIR.
     Export {
         /// Folder to write (created if missing; existing files with the same names are replaced).
@@ -67,6 +69,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{} conflict(s): the database was kept for those records",
                 report.conflicts.len()
             );
+            Ok(())
+        }
+        Command::Reindex => {
+            let db = startup::open_database(&config).await?;
+            let search = app::search::index::SearchIndex::open(&config.data_dir)?;
+            let count = search.rebuild(db.pool()).await?;
+            println!("indexed {count} documents");
+            db.close().await;
             Ok(())
         }
         Command::Export { dir } => {

@@ -4,7 +4,12 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use app::{db::Database, state::AppState, SiteInfo};
+use app::{
+    db::Database,
+    search::index::{documents::content_version, SearchIndex},
+    state::AppState,
+    SiteInfo,
+};
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 
@@ -35,6 +40,7 @@ impl Application {
             tracing::info!(%report, "imported content into the empty database");
         }
         let site = site_info(&db, &config).await?;
+        let search = open_search(&db, &config).await?;
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("listening on {}", config.addr))?;
@@ -46,7 +52,12 @@ impl Application {
             .build();
         Ok(Self {
             listener,
-            state: AppState { options, db, site },
+            state: AppState {
+                options,
+                db,
+                site,
+                search,
+            },
         })
     }
 
@@ -59,6 +70,10 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
+        let refresher = tokio::spawn(keep_search_fresh(
+            self.state.db.clone(),
+            self.state.search.clone(),
+        ));
         let app = router::build(self.state);
         axum::serve(
             self.listener,
@@ -67,8 +82,51 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
+        refresher.abort();
         db.close().await;
         Ok(())
+    }
+}
+
+/// Opens the search index under the data folder and fills it from the database when it
+/// is new, empty, of an older schema or was damaged.
+pub async fn open_search(db: &Database, config: &Config) -> anyhow::Result<SearchIndex> {
+    let search = SearchIndex::open(&config.data_dir).context("opening the search index")?;
+    if search.document_count() == 0 {
+        let count = search
+            .rebuild(db.pool())
+            .await
+            .context("building the search index")?;
+        tracing::info!(documents = count, "built the search index");
+    }
+    Ok(search)
+}
+
+/// How often a server checks whether public content changed (an import may run in
+/// another process, or on another instance).
+const SEARCH_REFRESH: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Rebuilds the index whenever the database's content version moves on, so a change is
+/// searchable within a second.
+async fn keep_search_fresh(db: Database, search: SearchIndex) {
+    let mut seen = content_version(db.pool()).await.unwrap_or(0);
+    let mut interval = tokio::time::interval(SEARCH_REFRESH);
+    loop {
+        interval.tick().await;
+        match content_version(db.pool()).await {
+            Ok(version) if version != seen => match search.rebuild(db.pool()).await {
+                Ok(count) => {
+                    tracing::info!(documents = count, version, "search index rebuilt");
+                    seen = version;
+                }
+                Err(error) => tracing::error!(
+                    error = format!("{error:#}"),
+                    "rebuilding the search index failed"
+                ),
+            },
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not read the content version"),
+        }
     }
 }
 

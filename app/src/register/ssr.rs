@@ -104,42 +104,37 @@ fn today() -> String {
 }
 
 /// The status of every recommendation either now, or at the end of the `as_of` day, rebuilt
-/// from the append-only history. Columns: recommendation_id, status_key, status_changed, seq.
+/// from the append-only history. Joined as `st` with columns recommendation_id, status_key
+/// and status_changed.
 fn push_status_source(sql: &mut Sql, as_of: Option<&str>) {
     match as_of {
+        // The current status lives on the row itself: a join on the primary key.
         None => {
-            sql.push(
-                "(SELECT id AS recommendation_id, status_key, status_changed, 1 AS is_current
-                  FROM recommendations)",
-            );
+            sql.push("recommendations st ON st.id = r.id");
         }
+        // The latest change on or before the day, per recommendation (a window function
+        // both SQLite and PostgreSQL run in one pass over the history).
         Some(day) => {
             sql.push(
-                "(SELECT sc.recommendation_id, sc.to_status AS status_key,
-                         sc.changed_on AS status_changed,
-                         CASE WHEN NOT EXISTS (SELECT 1 FROM status_changes newer
-                                               WHERE newer.recommendation_id = sc.recommendation_id
-                                                 AND newer.seq > sc.seq)
-                              THEN 1 ELSE 0 END AS is_current
-                  FROM status_changes sc
-                  WHERE sc.changed_on <= ",
+                "(SELECT recommendation_id, status_key, status_changed FROM
+                    (SELECT sc.recommendation_id, sc.to_status AS status_key,
+                            sc.changed_on AS status_changed,
+                            ROW_NUMBER() OVER (PARTITION BY sc.recommendation_id ORDER BY sc.seq DESC) AS newest
+                     FROM status_changes sc WHERE sc.changed_on <= ",
             );
             sql.bind(Bind::Text(day.to_owned()));
-            sql.push(
-                " AND NOT EXISTS (SELECT 1 FROM status_changes later
-                                  WHERE later.recommendation_id = sc.recommendation_id
-                                    AND later.seq > sc.seq AND later.changed_on <= ",
-            );
-            sql.bind(Bind::Text(day.to_owned()));
-            sql.push("))");
+            sql.push(") ranked WHERE newest = 1) st ON st.recommendation_id = r.id");
         }
     }
 }
 
+/// Progress shown for a row: the recommendation's own figure while its status is the
+/// current one, otherwise the status's default.
 const ROW_COLUMNS: &str = "r.reference, r.title, r.summary, e.key AS engagement_key,
     e.name AS engagement_name, st.status_key, s.name AS status_name, s.closed, r.raised,
     st.status_changed AS last_changed,
-    CASE WHEN st.is_current = 1 THEN COALESCE(r.progress, s.progress) ELSE s.progress END AS progress,
+    CASE WHEN st.status_key = r.status_key AND st.status_changed = r.status_changed
+         THEN COALESCE(r.progress, s.progress) ELSE s.progress END AS progress,
     r.target";
 
 /// FROM … WHERE … for the register, with every filter but (optionally) the status one.
@@ -147,7 +142,7 @@ fn push_filtered_from(sql: &mut Sql, query: &RegisterQuery, with_status: bool) {
     sql.push(" FROM recommendations r JOIN ");
     push_status_source(sql, query.as_of.as_deref());
     sql.push(
-        " st ON st.recommendation_id = r.id
+        "
           JOIN statuses s ON s.key = st.status_key
           JOIN engagements e ON e.id = r.engagement_id
           WHERE 1 = 1",

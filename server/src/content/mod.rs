@@ -291,6 +291,7 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
         report.updated += 1;
         report.history_appended += doc.meta.history.len() - known;
     }
+    app::search::index::documents::bump_content_version(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
 }

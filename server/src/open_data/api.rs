@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             get(one_recommendation),
         )
         .route("/api/v1/engagements", get(engagements))
+        .route("/api/v1/search", get(search))
         .route("/api/v1/values", get(|state| terms(state, TermKind::Value)))
         .route(
             "/api/v1/priorities",
@@ -142,6 +143,21 @@ async fn one_recommendation(
     ))
 }
 
+/// The same results as /search, as JSON.
+async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, Problem> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let query =
+        app::search::SearchQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let results = state.search.search(query).await?;
+    Ok(Json(serde_json::to_value(results).unwrap_or_default()))
+}
+
 async fn engagements(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
     let engagements = engagement_summaries(state.db.pool()).await?;
     Ok(Json(json!({ "items": engagements })))
@@ -206,6 +222,18 @@ pub fn openapi_document(public_url: &str) -> Value {
                 "summary": "One recommendation with its history",
                 "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string"}, "example": "PP-17"}],
                 "responses": {"200": {"description": "The recommendation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recommendation"}}}}, "404": not_found}
+            }},
+            "/api/v1/search": {"get": {
+                "summary": "Full-text search of everything public (the same results as /search)",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Words (all required), \"phrases\", -excluded words, or a reference such as PP-17."},
+                    {"name": "kind", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
+                    {"name": "status", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
+                    {"name": "engagement", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
+                    {"name": "year", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+                ],
+                "responses": {"200": {"description": "Results with facets", "content": {"application/json": {"schema": {"type": "object"}}}}}
             }},
             "/api/v1/engagements": {"get": {"summary": "Where recommendations came from", "responses": {"200": {"description": "Engagements", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
             "/api/v1/values": {"get": {"summary": "Core values with status counts", "responses": {"200": {"description": "Core values", "content": {"application/json": {"schema": {"type": "object"}}}}}}},

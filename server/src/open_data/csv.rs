@@ -304,6 +304,7 @@ pub async fn import_csv(db: &Database, text: &str, today: &str) -> anyhow::Resul
         }
         report.updated += 1;
     }
+    app::search::index::documents::bump_content_version(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
 }

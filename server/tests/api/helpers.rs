@@ -57,6 +57,10 @@ pub struct Page {
 }
 
 impl TestApp {
+    pub fn data_dir(&self) -> &Path {
+        self._data_dir.path()
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let response = self
             .client

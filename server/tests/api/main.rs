@@ -5,3 +5,4 @@ mod helpers;
 mod open_data;
 mod pages;
 mod register;
+mod search;

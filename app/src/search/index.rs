@@ -1,0 +1,666 @@
+//! The tantivy index: derived from the database, rebuilt whenever it is missing, damaged,
+//! of an older schema, or the database's content version moves on.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use sqlx::AnyPool;
+use tantivy::{
+    collector::{Count, FacetCollector, TopDocs},
+    query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, TermQuery},
+    schema::{
+        Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+        Value, STORED, STRING,
+    },
+    snippet::SnippetGenerator,
+    tokenizer::{
+        Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer,
+        StopWordFilter, TextAnalyzer, TokenStream,
+    },
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+};
+
+use super::{
+    pages::facet_group_label, FacetGroup, FacetValue, SearchHit, SearchQuery, SearchResults,
+    FACET_GROUPS, SEARCH_PAGE_SIZE,
+};
+use crate::{error::AppError, html::SanitizedHtml};
+
+/// Bump when the schema or analysis changes: an index of another version is rebuilt.
+const SCHEMA_VERSION: u32 = 1;
+const ENGLISH: &str = "candour_english";
+const REFERENCE: &str = "candour_reference";
+/// Below this many exact results, near spellings are tried.
+const FEW_RESULTS: usize = 3;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    kind: Field,
+    reference: Field,
+    title: Field,
+    summary: Field,
+    body: Field,
+    url: Field,
+    status_key: Field,
+    status_name: Field,
+    date: Field,
+    facets: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let english = |stored: bool| {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ENGLISH)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let reference_options = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(REFERENCE))
+        .set_stored();
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        kind: builder.add_text_field("kind", STRING | STORED),
+        reference: builder.add_text_field("reference", reference_options),
+        title: builder.add_text_field("title", english(true)),
+        summary: builder.add_text_field("summary", english(true)),
+        body: builder.add_text_field("body", english(true)),
+        url: builder.add_text_field("url", STORED),
+        status_key: builder.add_text_field("status_key", STORED),
+        status_name: builder.add_text_field("status_name", STORED),
+        date: builder.add_text_field("date", STORED),
+        facets: builder.add_facet_field("facets", FacetOptions::default()),
+    };
+    (builder.build(), fields)
+}
+
+fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(
+            StopWordFilter::new(Language::English)
+                .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new())),
+        )
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(ENGLISH, english_analyzer());
+    index.tokenizers().register(
+        REFERENCE,
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+}
+
+/// One thing a person can find.
+#[derive(Debug, Clone)]
+pub struct SearchDocument {
+    pub id: String,
+    pub kind: &'static str,
+    pub reference: Option<String>,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub url: String,
+    pub status: Option<(String, String)>,
+    pub engagement: Option<String>,
+    pub date: Option<String>,
+}
+
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "recommendation" => "Recommendation",
+        "value" => "Core value",
+        "priority" => "Research priority",
+        "engagement" => "Engagement",
+        "report" => "Report",
+        "policy" => "Policy",
+        _ => "Page",
+    }
+}
+
+struct Inner {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    /// key → display name, for facet labels (statuses and engagements).
+    labels: Mutex<HashMap<String, String>>,
+}
+
+/// The search index shared by every request. Cheap to clone.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SearchIndex")
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index under `data_dir/search/v<N>`, creating it when missing and
+    /// recreating it when it cannot be opened. Call [`SearchIndex::rebuild`] to fill it.
+    pub fn open(data_dir: &Path) -> anyhow::Result<Self> {
+        let root = data_dir.join("search");
+        let dir = root.join(format!("v{SCHEMA_VERSION}"));
+        remove_other_versions(&root, &dir);
+        let (schema, fields) = schema();
+        let index = match open_existing(&dir) {
+            Some(index) => index,
+            None => {
+                if dir.exists() {
+                    tracing::warn!(path = %dir.display(), "search index is damaged: rebuilding it");
+                    std::fs::remove_dir_all(&dir)?;
+                }
+                std::fs::create_dir_all(&dir)?;
+                Index::create_in_dir(&dir, schema)?
+            }
+        };
+        register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        // One indexing thread: the index is small, and one segment per build keeps
+        // rebuilds simple.
+        let writer = index.writer_with_num_threads(1, 30_000_000)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                index,
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                labels: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    pub fn document_count(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    /// Replaces the whole index with the public content of the database.
+    pub async fn rebuild(&self, pool: &AnyPool) -> anyhow::Result<usize> {
+        let documents = documents::load(pool).await?;
+        let labels = documents::labels(pool).await?;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.replace_all(&documents, labels)).await?
+    }
+
+    fn replace_all(
+        &self,
+        documents: &[SearchDocument],
+        labels: HashMap<String, String>,
+    ) -> anyhow::Result<usize> {
+        let f = self.inner.fields;
+        let mut writer = self
+            .inner
+            .writer
+            .lock()
+            .map_err(|_| anyhow::anyhow!("search writer lock poisoned"))?;
+        writer.delete_all_documents()?;
+        for doc in documents {
+            let mut d = TantivyDocument::default();
+            d.add_text(f.id, &doc.id);
+            d.add_text(f.kind, doc.kind);
+            if let Some(reference) = &doc.reference {
+                d.add_text(f.reference, reference);
+            }
+            d.add_text(f.title, &doc.title);
+            d.add_text(f.summary, &doc.summary);
+            d.add_text(f.body, &doc.body);
+            d.add_text(f.url, &doc.url);
+            d.add_facet(f.facets, Facet::from_path(["kind", doc.kind]));
+            if let Some((key, name)) = &doc.status {
+                d.add_text(f.status_key, key);
+                d.add_text(f.status_name, name);
+                d.add_facet(f.facets, Facet::from_path(["status", key.as_str()]));
+            }
+            if let Some(engagement) = &doc.engagement {
+                d.add_facet(
+                    f.facets,
+                    Facet::from_path(["engagement", engagement.as_str()]),
+                );
+            }
+            if let Some(date) = &doc.date {
+                d.add_text(f.date, date);
+                if let Some(year) = date.get(..4) {
+                    d.add_facet(f.facets, Facet::from_path(["year", year]));
+                }
+            }
+            writer.add_document(d)?;
+        }
+        writer.commit()?;
+        self.inner.reader.reload()?;
+        if let Ok(mut current) = self.inner.labels.lock() {
+            *current = labels;
+        }
+        Ok(documents.len())
+    }
+
+    pub async fn search(&self, query: SearchQuery) -> Result<SearchResults, AppError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.search_blocking(query))
+            .await
+            .map_err(|e| AppError::from(anyhow::Error::from(e)))?
+            .map_err(AppError::from)
+    }
+
+    fn search_blocking(&self, query: SearchQuery) -> anyhow::Result<SearchResults> {
+        if query.q.is_empty() && FACET_GROUPS.iter().all(|g| query.selected(g).is_empty()) {
+            return Ok(SearchResults {
+                query,
+                ..Default::default()
+            });
+        }
+        let searcher = self.inner.reader.searcher();
+        let f = self.inner.fields;
+        let exact = self.text_query(&query.q);
+        let (mut text, mut fuzzy) = (exact, false);
+        let mut total = searcher.search(&self.filtered(text.box_clone(), &query), &Count)?;
+        let has_reference = query.q.split_whitespace().any(looks_like_reference);
+        if total < FEW_RESULTS && !has_reference && is_plain_words(&query.q) {
+            if let Some(near) = self.fuzzy_query(&query.q) {
+                // Exact matches stay on top; near spellings follow.
+                let widened: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(text.box_clone(), 10.0)) as Box<dyn Query>,
+                    ),
+                    (Occur::Should, near),
+                ]));
+                let near_total =
+                    searcher.search(&self.filtered(widened.box_clone(), &query), &Count)?;
+                if near_total > total {
+                    (text, fuzzy, total) = (widened, true, near_total);
+                }
+            }
+        }
+        let filtered = self.filtered(text.box_clone(), &query);
+        let offset = ((query.page - 1) * SEARCH_PAGE_SIZE) as usize;
+        let mut facet_collector = FacetCollector::for_field("facets");
+        for group in FACET_GROUPS {
+            facet_collector.add_facet(Facet::from_path([group]));
+        }
+        let (top, facet_counts) = searcher.search(
+            &filtered,
+            &(
+                TopDocs::with_limit(SEARCH_PAGE_SIZE as usize)
+                    .and_offset(offset)
+                    .order_by_score(),
+                facet_collector,
+            ),
+        )?;
+        let mut snippets = SnippetGenerator::create(&searcher, &*text, f.body)?;
+        snippets.set_max_num_chars(220);
+        let mut hits = Vec::with_capacity(top.len());
+        for (_score, address) in top {
+            hits.push(self.hit(&searcher, address, &snippets)?);
+        }
+        let labels = self
+            .inner
+            .labels
+            .lock()
+            .map(|l| l.clone())
+            .unwrap_or_default();
+        let facets = FACET_GROUPS
+            .iter()
+            .map(|group| {
+                let mut values: Vec<FacetValue> = facet_counts
+                    .get(Facet::from_path([*group]))
+                    .map(|(facet, count)| {
+                        let key = facet
+                            .to_path()
+                            .last()
+                            .map(|s| s.to_string())
+                            .unwrap_or_default();
+                        let label = match *group {
+                            "kind" => kind_label(&key).to_owned(),
+                            "year" => key.clone(),
+                            _ => labels
+                                .get(&format!("{group}:{key}"))
+                                .cloned()
+                                .unwrap_or_else(|| key.clone()),
+                        };
+                        FacetValue {
+                            key,
+                            label,
+                            count: count as i64,
+                        }
+                    })
+                    .collect();
+                if *group == "year" {
+                    values.sort_by(|a, b| b.key.cmp(&a.key));
+                }
+                FacetGroup {
+                    key: group.to_string(),
+                    label: facet_group_label(group).to_owned(),
+                    values,
+                }
+            })
+            .filter(|group| !group.values.is_empty())
+            .collect();
+        Ok(SearchResults {
+            query,
+            total: total as i64,
+            hits,
+            facets,
+            fuzzy,
+        })
+    }
+
+    /// The words as typed: all required, "phrases", -exclusions; a reference such as
+    /// PP-17 goes straight to the top.
+    fn text_query(&self, q: &str) -> Box<dyn Query> {
+        let f = self.inner.fields;
+        let mut parser = QueryParser::for_index(
+            &self.inner.index,
+            vec![f.reference, f.title, f.summary, f.body],
+        );
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.reference, 5.0);
+        parser.set_field_boost(f.title, 3.0);
+        parser.set_field_boost(f.summary, 2.0);
+        let (parsed, _errors) = parser.parse_query_lenient(&escape_for_parser(q));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, parsed)];
+        for word in q.split_whitespace().filter(|w| looks_like_reference(w)) {
+            // Matched on the untokenised id, so nothing about analysis can get in the way.
+            let term =
+                Term::from_field_text(f.id, &format!("recommendation:{}", word.to_uppercase()));
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    1000.0,
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Every word required, words of 5 or more letters matched within one edit.
+    fn fuzzy_query(&self, q: &str) -> Option<Box<dyn Query>> {
+        let f = self.inner.fields;
+        let mut analyzer = english_analyzer();
+        let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut any_fuzzy = false;
+        for word in q.split_whitespace() {
+            let mut stream = analyzer.token_stream(word);
+            let mut tokens = Vec::new();
+            while stream.advance() {
+                tokens.push(stream.token().text.clone());
+            }
+            for token in tokens {
+                let long = word.chars().count() >= 5 && word.chars().all(char::is_alphabetic);
+                any_fuzzy |= long;
+                let per_field: Vec<(Occur, Box<dyn Query>)> = [f.title, f.summary, f.body]
+                    .into_iter()
+                    .map(|field| {
+                        let term = Term::from_field_text(field, &token);
+                        let query: Box<dyn Query> = if long {
+                            Box::new(FuzzyTermQuery::new(term, 1, true))
+                        } else {
+                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                        };
+                        (Occur::Should, query)
+                    })
+                    .collect();
+                musts.push((Occur::Must, Box::new(BooleanQuery::new(per_field))));
+            }
+        }
+        (any_fuzzy && !musts.is_empty())
+            .then(|| Box::new(BooleanQuery::new(musts)) as Box<dyn Query>)
+    }
+
+    fn filtered(&self, text: Box<dyn Query>, query: &SearchQuery) -> Box<dyn Query> {
+        let f = self.inner.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !query.q.is_empty() {
+            clauses.push((Occur::Must, text));
+        } else {
+            clauses.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
+        }
+        for group in FACET_GROUPS {
+            let selected = query.selected(group);
+            if selected.is_empty() {
+                continue;
+            }
+            let any: Vec<(Occur, Box<dyn Query>)> = selected
+                .iter()
+                .map(|value| {
+                    let term =
+                        Term::from_facet(f.facets, &Facet::from_path([group, value.as_str()]));
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        snippets: &SnippetGenerator,
+    ) -> anyhow::Result<SearchHit> {
+        let f = self.inner.fields;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let kind = text(f.kind).unwrap_or_default();
+        let mut snippet = snippets.snippet_from_doc(&doc);
+        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+        let html = if snippet.is_empty() {
+            escape_text(&text(f.summary).unwrap_or_default())
+        } else {
+            snippet.to_html()
+        };
+        Ok(SearchHit {
+            kind_label: kind_label(&kind).to_owned(),
+            kind,
+            title: text(f.title).unwrap_or_default(),
+            url: text(f.url).unwrap_or_default(),
+            status_key: text(f.status_key),
+            status_name: text(f.status_name),
+            date: text(f.date),
+            snippet: SanitizedHtml::from_snippet(&html),
+        })
+    }
+}
+
+fn open_existing(dir: &PathBuf) -> Option<Index> {
+    let index = Index::open_in_dir(dir).ok()?;
+    // Reading every segment's metadata catches truncated or missing files.
+    let reader = index.reader().ok()?;
+    let searcher = reader.searcher();
+    for segment in searcher.segment_readers() {
+        segment.get_store_reader(0).ok()?;
+    }
+    Some(index)
+}
+
+fn remove_other_versions(root: &Path, keep: &Path) {
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path != keep && path.is_dir() {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        }
+    }
+}
+
+fn looks_like_reference(word: &str) -> bool {
+    let Some((prefix, number)) = word.split_once('-') else {
+        return false;
+    };
+    (1..=4).contains(&prefix.len())
+        && prefix.chars().all(|c| c.is_ascii_alphabetic())
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Only words, spaces and hyphens: typo tolerance is not tried for phrases or operators.
+fn is_plain_words(q: &str) -> bool {
+    !q.is_empty()
+        && q.chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '\'')
+        && !q.split_whitespace().any(|w| w.starts_with('-'))
+}
+
+/// Keeps what the parser should understand ("phrases", -exclusions, words) and turns
+/// everything else into spaces, so no input can produce a field query, range or regex.
+fn escape_for_parser(q: &str) -> String {
+    let quotes = q.matches('"').count();
+    let mut out = String::with_capacity(q.len());
+    let mut seen_quotes = 0;
+    let mut previous = ' ';
+    for c in q.chars() {
+        let keep = match c {
+            '"' => {
+                seen_quotes += 1;
+                // An unbalanced last quote is dropped.
+                !(quotes % 2 == 1 && seen_quotes == quotes)
+            }
+            '-' => previous == ' ' || previous.is_alphanumeric(),
+            c => c.is_alphanumeric() || c == '\'',
+        };
+        let c = if keep { c } else { ' ' };
+        out.push(c);
+        previous = c;
+    }
+    out
+}
+
+fn escape_text(text: &str) -> String {
+    text.chars().take(220).fold(String::new(), |mut out, c| {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+        out
+    })
+}
+
+pub mod documents;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_input_keeps_phrases_and_exclusions_but_nothing_else() {
+        assert_eq!(
+            escape_for_parser("\"opt out\" -commercial"),
+            "\"opt out\" -commercial"
+        );
+        assert_eq!(
+            escape_for_parser("title:foo [a TO b] /re/"),
+            "title foo  a TO b   re "
+        );
+        assert_eq!(escape_for_parser("\"unbalanced"), " unbalanced");
+    }
+
+    #[test]
+    fn references_are_recognised() {
+        assert!(looks_like_reference("PP-17"));
+        assert!(looks_like_reference("dcf-3"));
+        assert!(!looks_like_reference("opt-out"));
+        assert!(!looks_like_reference("-"));
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    fn document(reference: &str, title: &str, body: &str) -> SearchDocument {
+        SearchDocument {
+            id: format!("recommendation:{reference}"),
+            kind: "recommendation",
+            reference: Some(reference.to_owned()),
+            title: format!("{reference}: {title}"),
+            summary: String::new(),
+            body: body.to_owned(),
+            url: format!("/actions/{reference}"),
+            status: None,
+            engagement: None,
+            date: None,
+        }
+    }
+
+    fn search(index: &SearchIndex, q: &str) -> Vec<String> {
+        let query = SearchQuery::from_pairs([("q", q)]);
+        index
+            .search_blocking(query)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.url)
+            .collect()
+    }
+
+    #[test]
+    fn an_exact_reference_outranks_text_that_mentions_its_parts() {
+        let dir = tempfile_dir();
+        let index = SearchIndex::open(&dir).unwrap();
+        index
+            .replace_all(
+                &[
+                    document(
+                        "PP-14",
+                        "Young people",
+                        "On 17 March pp sessions met. pp 17 17 17.",
+                    ),
+                    document("PP-17", "Commercial access", "Companies and data."),
+                ],
+                HashMap::new(),
+            )
+            .unwrap();
+        assert_eq!(
+            search(&index, "PP-17").first().map(String::as_str),
+            Some("/actions/PP-17")
+        );
+        assert_eq!(
+            search(&index, "pp-17").first().map(String::as_str),
+            Some("/actions/PP-17")
+        );
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "candour-index-test-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+}

@@ -1,0 +1,166 @@
+//! Everything public, read from the database for the index (a fixed number of queries).
+
+use std::collections::HashMap;
+
+use sqlx::AnyPool;
+
+use super::SearchDocument;
+use crate::html::markdown_to_text;
+
+pub async fn load(pool: &AnyPool) -> Result<Vec<SearchDocument>, sqlx::Error> {
+    let mut documents = Vec::new();
+    let names = |table: &str, link: &str, column: &str| {
+        format!(
+            "SELECT l.recommendation_id, t.name FROM {link} l JOIN {table} t ON t.id = l.{column}"
+        )
+    };
+    let mut linked: HashMap<i64, Vec<String>> = HashMap::new();
+    for query in [
+        names("core_values", "recommendation_values", "value_id"),
+        names(
+            "research_priorities",
+            "recommendation_priorities",
+            "priority_id",
+        ),
+    ] {
+        for (id, name) in sqlx::query_as::<_, (i64, String)>(&query)
+            .fetch_all(pool)
+            .await?
+        {
+            linked.entry(id).or_default().push(name);
+        }
+    }
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.id, r.reference, r.title, r.summary, r.what_you_said_md, r.what_we_did_md,
+                r.status_key, s.name, e.key, e.name, r.status_changed
+         FROM recommendations r JOIN statuses s ON s.key = r.status_key
+         JOIN engagements e ON e.id = r.engagement_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (
+        id,
+        reference,
+        title,
+        summary,
+        said,
+        did,
+        status_key,
+        status_name,
+        engagement,
+        engagement_name,
+        date,
+    ) in rows
+    {
+        let links = linked.remove(&id).unwrap_or_default().join(" ");
+        documents.push(SearchDocument {
+            id: format!("recommendation:{reference}"),
+            kind: "recommendation",
+            title: format!("{reference}: {title}"),
+            url: format!("/actions/{reference}"),
+            reference: Some(reference),
+            summary,
+            body: format!(
+                "{} {} {status_name} {engagement_name} {links}",
+                markdown_to_text(&said),
+                markdown_to_text(&did)
+            ),
+            status: Some((status_key, status_name)),
+            engagement: Some(engagement),
+            date: Some(date),
+        });
+    }
+    for (kind, table, path) in [
+        ("value", "core_values", "/values"),
+        ("priority", "research_priorities", "/priorities"),
+    ] {
+        let terms: Vec<(String, String, String, String)> = sqlx::query_as(&format!(
+            "SELECT slug, name, statement, body_md FROM {table}"
+        ))
+        .fetch_all(pool)
+        .await?;
+        for (slug, name, statement, body) in terms {
+            documents.push(SearchDocument {
+                id: format!("{kind}:{slug}"),
+                kind,
+                reference: None,
+                title: name,
+                summary: statement,
+                body: markdown_to_text(&body),
+                url: format!("{path}/{slug}"),
+                status: None,
+                engagement: None,
+                date: None,
+            });
+        }
+    }
+    let engagements: Vec<(String, String, String, String, String)> =
+        sqlx::query_as("SELECT key, name, summary, body_md, started FROM engagements")
+            .fetch_all(pool)
+            .await?;
+    for (key, name, summary, body, started) in engagements {
+        documents.push(SearchDocument {
+            id: format!("engagement:{key}"),
+            kind: "engagement",
+            reference: None,
+            title: name,
+            summary,
+            body: markdown_to_text(&body),
+            url: format!("/engagement#{key}"),
+            status: None,
+            engagement: Some(key),
+            date: Some(started),
+        });
+    }
+    Ok(documents)
+}
+
+/// Display names for facet values: `status:<key>` and `engagement:<key>`.
+pub async fn labels(pool: &AnyPool) -> Result<HashMap<String, String>, sqlx::Error> {
+    let mut labels = HashMap::new();
+    for (prefix, query) in [
+        ("status", "SELECT key, name FROM statuses"),
+        ("engagement", "SELECT key, name FROM engagements"),
+    ] {
+        for (key, name) in sqlx::query_as::<_, (String, String)>(query)
+            .fetch_all(pool)
+            .await?
+        {
+            labels.insert(format!("{prefix}:{key}"), name);
+        }
+    }
+    Ok(labels)
+}
+
+/// A number that moves on with every change to public content; servers poll it and
+/// rebuild their index when it moves (imports may run in another process).
+pub async fn content_version(pool: &AnyPool) -> Result<i64, sqlx::Error> {
+    let value: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM site_settings WHERE key = 'content_version'")
+            .fetch_optional(pool)
+            .await?;
+    Ok(value.and_then(|(v,)| v.parse().ok()).unwrap_or(0))
+}
+
+pub async fn bump_content_version(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO site_settings (key, value) VALUES ('content_version', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(site_settings.value AS INTEGER) + 1 AS TEXT)",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
