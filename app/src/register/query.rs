@@ -41,6 +41,7 @@ impl Sort {
 pub const MAX_QUERY_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RegisterQuery {
     pub status: Vec<String>,
     pub engagement: Vec<String>,

@@ -17,7 +17,9 @@ pub const MAX_SEARCH_CHARS: usize = 256;
 /// The facet groups a search can be narrowed by, as they appear in the URL.
 pub const FACET_GROUPS: [&str; 4] = ["kind", "status", "engagement", "year"];
 
+/// Empty lists are left out of a form-encoded server function call, hence `default`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SearchQuery {
     pub q: String,
     pub kind: Vec<String>,

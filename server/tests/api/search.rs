@@ -214,3 +214,74 @@ async fn a_status_change_is_searchable_within_a_second() {
     let after: Value = serde_json::from_str(&app.get("/api/v1/search?q=SH-4").await.body).unwrap();
     assert_eq!(after["hits"][0]["status_key"], "implemented");
 }
+
+#[tokio::test]
+async fn the_search_server_function_accepts_a_query_without_filters() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(format!("{}/_fn/search", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("query[q]=security&query[page]=1&query[shortened]=false")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let results: Value = response.json().await.unwrap();
+    assert!(results["total"].as_i64().unwrap() > 0);
+}
+
+async fn search_fixture() -> (tempfile::TempDir, app::db::Database, server::config::Config) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::helpers::config_for(dir.path(), &crate::helpers::content_dir());
+    let db = server::startup::open_database(&config).await.unwrap();
+    server::content::import_dir(&db, &config.content_dir)
+        .await
+        .unwrap();
+    (dir, db, config)
+}
+
+#[tokio::test]
+async fn a_deleted_index_is_rebuilt_from_the_database() {
+    let (dir, db, config) = search_fixture().await;
+    let first = server::startup::open_search(&db, &config).await.unwrap();
+    let count = first.document_count();
+    assert!(count > 75);
+    drop(first);
+    std::fs::remove_dir_all(dir.path().join("search")).unwrap();
+    let again = server::startup::open_search(&db, &config).await.unwrap();
+    assert_eq!(again.document_count(), count);
+}
+
+#[tokio::test]
+async fn a_corrupted_index_is_rebuilt_never_a_crash() {
+    let (dir, db, config) = search_fixture().await;
+    let first = server::startup::open_search(&db, &config).await.unwrap();
+    let count = first.document_count();
+    drop(first);
+    let index_dir = dir.path().join("search/v1");
+    for entry in std::fs::read_dir(&index_dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() && !path.ends_with(".tantivy-writer.lock") {
+            std::fs::write(&path, b"this is not an index").unwrap();
+        }
+    }
+    let again = server::startup::open_search(&db, &config).await.unwrap();
+    assert_eq!(again.document_count(), count);
+    let results = again
+        .search(app::search::SearchQuery::from_pairs([("q", "security")]))
+        .await
+        .unwrap();
+    assert!(results.total > 0);
+}
+
+#[tokio::test]
+async fn an_index_of_an_older_schema_version_is_replaced() {
+    let (dir, db, config) = search_fixture().await;
+    let old = dir.path().join("search/v0");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("meta.json"), b"{}").unwrap();
+    let index = server::startup::open_search(&db, &config).await.unwrap();
+    assert!(index.document_count() > 0);
+    assert!(!old.exists(), "the old version's folder is removed");
+}
