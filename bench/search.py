@@ -48,7 +48,11 @@ def fts5(db_path, work):
     source = sqlite3.connect(db_path)
     rows = source.execute(
         "SELECT r.reference, r.reference || ': ' || r.title, r.summary,"
-        " r.what_you_said_md || ' ' || r.what_we_did_md || ' ' || s.name || ' ' || e.name"
+        " r.what_you_said_md || ' ' || r.what_we_did_md || ' ' || s.name || ' ' || e.name || ' ' ||"
+        " COALESCE((SELECT group_concat(v.name, ' ') FROM recommendation_values l JOIN core_values v ON v.id = l.value_id"
+        "           WHERE l.recommendation_id = r.id), '') || ' ' ||"
+        " COALESCE((SELECT group_concat(p.name, ' ') FROM recommendation_priorities l JOIN research_priorities p"
+        "           ON p.id = l.priority_id WHERE l.recommendation_id = r.id), '')"
         " FROM recommendations r JOIN statuses s ON s.key = r.status_key"
         " JOIN engagements e ON e.id = r.engagement_id").fetchall()
     fts = sqlite3.connect(work / "fts.db")
