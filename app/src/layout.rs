@@ -12,6 +12,7 @@ const NAVIGATION: &[(&str, &str)] = &[
     ("/actions", "Actions to Build Trust"),
     ("/values", "Our values"),
     ("/priorities", "Research priorities"),
+    ("/reports", "Reports"),
     ("/search", "Search"),
 ];
 

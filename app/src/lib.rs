@@ -10,6 +10,7 @@ pub mod html;
 pub mod layout;
 pub mod pages;
 pub mod register;
+pub mod reports;
 pub mod search;
 
 #[cfg(feature = "ssr")]
@@ -32,6 +33,7 @@ use crate::{
         EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,
         ValuesPage, YouSaidWeDidPage,
     },
+    reports::pages::{ReportHistoryPage, ReportPage, ReportsPage},
     search::pages::SearchPage,
 };
 
@@ -104,6 +106,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/priorities/:slug") view=PriorityPage ssr=SsrMode::Async />
                         <Route path=path!("/engagement") view=EngagementPage ssr=SsrMode::Async />
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
+                        <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async />
+                        <Route path=path!("/reports/:slug") view=ReportPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/reports/:slug/history")
+                            view=ReportHistoryPage
+                            ssr=SsrMode::Async
+                        />
                     </Routes>
                 </main>
             </div>

@@ -17,6 +17,10 @@ const everyPage = [
   "/privacy",
   "/contact",
   "/search?q=commercial+access",
+  "/reports",
+  "/reports?kind=briefing",
+  "/reports/quarterly-summary-2026-q2",
+  "/reports/public-panel-report/history",
   "/no-such-page",
 ];
 

@@ -108,7 +108,8 @@ pub struct RecommendationDetail {
     pub values: Vec<LicenceTerm>,
     pub priorities: Vec<LicenceTerm>,
     pub evidence: Vec<EvidenceLink>,
-    pub reports: Vec<String>,
+    /// Published reports that discuss it: (slug, title).
+    pub reports: Vec<(String, String)>,
     pub history: Vec<StatusChangeItem>,
 }
 

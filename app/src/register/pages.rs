@@ -350,7 +350,15 @@ pub fn RecommendationPage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 })}
-                {(!detail.evidence.is_empty()).then(|| view! {
+                {(!detail.reports.is_empty()).then(|| view! {
+                <h2>"Reports that discuss it"</h2>
+                <ul class="nhsuk-list nhsuk-list--bullet" data-test="recommendation-reports">
+                    {detail.reports.into_iter().map(|(slug, title)| view! {
+                        <li><a href=format!("/reports/{slug}")>{title}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!detail.evidence.is_empty()).then(|| view! {
                     <h2>"Evidence"</h2>
                     <ul class="nhsuk-list nhsuk-list--bullet">
                         {detail.evidence.into_iter().map(|link| view! {

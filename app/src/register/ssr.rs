@@ -524,8 +524,9 @@ pub async fn recommendation_detail(
     .bind(id)
     .fetch_all(pool)
     .await?;
-    let reports: Vec<(String,)> = sqlx::query_as(
-        "SELECT report_slug FROM recommendation_reports WHERE recommendation_id = $1 ORDER BY report_slug",
+    let reports: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.slug, p.title FROM recommendation_reports l JOIN reports p ON p.slug = l.report_slug
+         WHERE l.recommendation_id = $1 AND p.state = 'published' ORDER BY p.report_date DESC",
     )
     .bind(id)
     .fetch_all(pool)
@@ -547,7 +548,7 @@ pub async fn recommendation_detail(
             .into_iter()
             .map(|(title, url)| EvidenceLink { title, url })
             .collect(),
-        reports: reports.into_iter().map(|(slug,)| slug).collect(),
+        reports,
         history: history(pool, reference).await?,
     }))
 }

@@ -151,6 +151,25 @@ pub struct HistoryEntry {
     pub team: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportFile {
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarter: Option<String>,
+    pub date: Day,
+    pub summary: String,
+    pub state: String,
+    #[serde(default)]
+    pub recommendations: Vec<String>,
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub priorities: Vec<String>,
+}
+
 /// A Markdown document with front matter, as read from disk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document<T> {

@@ -59,6 +59,7 @@ pub struct ContentSet {
     pub priorities: Vec<Document<TermFile>>,
     pub pages: Vec<(String, Document<PageFile>)>,
     pub recommendations: Vec<Document<RecommendationFile>>,
+    pub reports: Vec<Document<ReportFile>>,
 }
 
 pub async fn database_is_empty(db: &Database) -> anyhow::Result<bool> {
@@ -168,6 +169,7 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
     let pages = read_documents::<PageFile>(&dir.join("pages"), &mut errors)?;
     let recommendations =
         read_documents::<RecommendationFile>(&dir.join("recommendations"), &mut errors)?;
+    let reports = read_documents::<ReportFile>(&dir.join("reports"), &mut errors)?;
 
     let set = ContentSet {
         site,
@@ -188,17 +190,20 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
             })
             .collect(),
         recommendations: Vec::new(),
+        reports: Vec::new(),
     };
     validate::statuses(&statuses_path, &set.statuses, &mut errors);
     validate::engagements(&engagements, &mut errors);
     validate::terms(&values, &mut errors);
     validate::terms(&priorities, &mut errors);
     validate::recommendations(&set, &recommendations, &mut errors);
+    validate::reports(&set, &recommendations, &reports, &mut errors);
     if !errors.is_empty() {
         return Err(ContentErrors(errors).into());
     }
     Ok(ContentSet {
         recommendations: recommendations.into_iter().map(|(_, d)| d).collect(),
+        reports: reports.into_iter().map(|(_, d)| d).collect(),
         ..set
     })
 }
@@ -291,9 +296,65 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
         report.updated += 1;
         report.history_appended += doc.meta.history.len() - known;
     }
+    import_reports(&mut tx, db, &content.reports, &now).await?;
     app::search::index::documents::bump_content_version(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
+}
+
+fn report_content(doc: &Document<ReportFile>) -> app::reports::ssr::ReportContent {
+    let r = &doc.meta;
+    app::reports::ssr::ReportContent {
+        slug: r.slug.clone(),
+        kind: r.kind.clone(),
+        title: r.title.clone(),
+        quarter: r.quarter.clone(),
+        date: r.date.0.clone(),
+        summary: r.summary.clone(),
+        body_md: doc.body.clone(),
+        state: r.state.clone(),
+        recommendations: sorted(&r.recommendations),
+        values: sorted(&r.values),
+        priorities: sorted(&r.priorities),
+    }
+}
+
+fn sorted(list: &[String]) -> Vec<String> {
+    let mut list = list.to_vec();
+    list.sort();
+    list
+}
+
+/// New reports are saved (a published one with its first revision); a changed file saves
+/// a new revision; an unchanged one is left alone.
+async fn import_reports(
+    tx: &mut sqlx::AnyConnection,
+    db: &Database,
+    reports: &[Document<ReportFile>],
+    now: &str,
+) -> anyhow::Result<()> {
+    let _ = db;
+    let stored: HashMap<String, app::reports::ssr::ReportContent> =
+        app::reports::ssr::all_report_content_on(tx)
+            .await?
+            .into_iter()
+            .map(|mut r| {
+                r.recommendations.sort();
+                r.values.sort();
+                r.priorities.sort();
+                (r.slug.clone(), r)
+            })
+            .collect();
+    for doc in reports {
+        let content = report_content(doc);
+        let note = match stored.get(&content.slug) {
+            Some(existing) if *existing == content => continue,
+            Some(_) => "Updated from the content folder.",
+            None => "First published.",
+        };
+        app::reports::ssr::save_report(tx, &content, note, now).await?;
+    }
+    Ok(())
 }
 
 /// Writes the database out in the content/ format. Returns the number of files written.
@@ -333,6 +394,24 @@ pub async fn export_dir(db: &Database, dir: &Path) -> anyhow::Result<usize> {
         files.insert(
             format!("pages/{slug}.md").into(),
             write_document(&doc.meta, &doc.body)?,
+        );
+    }
+    for report in app::reports::ssr::all_report_content_on(&mut conn).await? {
+        let meta = ReportFile {
+            slug: report.slug.clone(),
+            title: report.title,
+            kind: report.kind,
+            quarter: report.quarter,
+            date: Day(report.date),
+            summary: report.summary,
+            state: report.state,
+            recommendations: report.recommendations,
+            values: report.values,
+            priorities: report.priorities,
+        };
+        files.insert(
+            format!("reports/{}.md", report.slug).into(),
+            write_document(&meta, &report.body_md)?,
         );
     }
     for (doc, _) in store::recommendations(&mut conn).await? {

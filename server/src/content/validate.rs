@@ -262,3 +262,95 @@ pub fn recommendations(
         }
     }
 }
+
+const REPORT_KINDS: [&str; 3] = ["quarterly-summary", "project-report", "briefing"];
+const REPORT_STATES: [&str; 3] = ["draft", "published", "withdrawn"];
+
+pub fn reports(
+    set: &ContentSet,
+    recommendations: &[(PathBuf, Document<RecommendationFile>)],
+    docs: &[(PathBuf, Document<ReportFile>)],
+    errors: &mut Vec<ContentError>,
+) {
+    let references: HashSet<&str> = recommendations
+        .iter()
+        .map(|(_, d)| d.meta.reference.as_str())
+        .collect();
+    let values: HashSet<&str> = set.values.iter().map(|d| d.meta.slug.as_str()).collect();
+    let priorities: HashSet<&str> = set
+        .priorities
+        .iter()
+        .map(|d| d.meta.slug.as_str())
+        .collect();
+    for (path, doc) in docs {
+        let r = &doc.meta;
+        let mut problem = |field: &str, message: String| {
+            errors.push(ContentError::new(path, None, format!("{field}: {message}")))
+        };
+        if path.file_stem().is_some_and(|stem| stem != r.slug.as_str()) || !is_key(&r.slug) {
+            problem(
+                "slug",
+                format!(
+                    "{:?} must match the file name and use lowercase letters, digits and hyphens",
+                    r.slug
+                ),
+            );
+        }
+        if !REPORT_KINDS.contains(&r.kind.as_str()) {
+            problem(
+                "kind",
+                format!("must be one of {}", REPORT_KINDS.join(", ")),
+            );
+        }
+        if !REPORT_STATES.contains(&r.state.as_str()) {
+            problem(
+                "state",
+                format!("must be one of {}", REPORT_STATES.join(", ")),
+            );
+        }
+        if r.kind == "quarterly-summary" {
+            let valid = r.quarter.as_deref().is_some_and(|q| {
+                q.len() == 7
+                    && q[..4].chars().all(|c| c.is_ascii_digit())
+                    && [" Q1", " Q2", " Q3", " Q4"].contains(&&q[4..])
+            });
+            if !valid {
+                problem(
+                    "quarter",
+                    "a quarterly summary needs its quarter, written like \"2026 Q2\"".into(),
+                );
+            }
+        }
+        let chars = r.summary.chars().count();
+        if r.summary.trim().is_empty() || chars > 300 {
+            problem(
+                "summary",
+                format!("must be plain text of 1 to 300 characters (it has {chars})"),
+            );
+        }
+        if r.summary.contains('<') || r.summary.contains('>') {
+            problem("summary", "must be plain text, without HTML".into());
+        }
+        for reference in &r.recommendations {
+            if !references.contains(reference.as_str()) {
+                problem(
+                    "recommendations",
+                    format!("there is no recommendation {reference:?}"),
+                );
+            }
+        }
+        for value in &r.values {
+            if !values.contains(value.as_str()) {
+                problem("values", format!("there is no core value called {value:?}"));
+            }
+        }
+        for priority in &r.priorities {
+            if !priorities.contains(priority.as_str()) {
+                problem(
+                    "priorities",
+                    format!("there is no research priority called {priority:?}"),
+                );
+            }
+        }
+    }
+}

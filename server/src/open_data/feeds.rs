@@ -54,6 +54,67 @@ pub async fn one_recommendation(
     )))
 }
 
+/// New and updated published reports.
+pub async fn reports(State(state): State<AppState>) -> Result<Response, Problem> {
+    let reports = app::reports::ssr::feed_reports(state.db.pool(), FEED_LENGTH).await?;
+    let public_url = &state.site.public_url;
+    let host = url::Url::parse(public_url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "localhost".to_owned());
+    let entries: Vec<Entry> = reports
+        .iter()
+        .map(|report| {
+            let mut entry = Entry::default();
+            entry.set_id(format!("tag:{host},2023:reports/{}", report.slug));
+            entry.set_title(Text::plain(report.title.clone()));
+            entry.set_updated(
+                FixedDateTime::parse_from_rfc3339(&report.updated_at)
+                    .unwrap_or_else(|_| day_start(&report.date)),
+            );
+            entry.set_published(Some(day_start(&report.date)));
+            entry.set_summary(Some(Text::plain(report.summary.clone())));
+            entry.set_links(vec![link(
+                format!("{public_url}/reports/{}", report.slug),
+                "alternate",
+                Some("text/html"),
+            )]);
+            let mut author = Person::default();
+            author.set_name("PPIE Team".to_owned());
+            entry.set_authors(vec![author]);
+            entry
+        })
+        .collect();
+    let mut feed = Feed::default();
+    feed.set_id(format!("{public_url}/reports/feed.atom"));
+    feed.set_title(Text::plain("Candour: reports".to_owned()));
+    feed.set_updated(
+        entries
+            .iter()
+            .map(|e| *e.updated())
+            .max()
+            .unwrap_or_else(|| day_start("2023-01-01")),
+    );
+    feed.set_links(vec![
+        link(
+            format!("{public_url}/reports/feed.atom"),
+            "self",
+            Some("application/atom+xml"),
+        ),
+        link(
+            format!("{public_url}/reports"),
+            "alternate",
+            Some("text/html"),
+        ),
+    ]);
+    let mut author = Person::default();
+    author.set_name("Candour".to_owned());
+    feed.set_authors(vec![author]);
+    feed.set_lang(Some("en-GB".to_owned()));
+    feed.set_entries(entries);
+    Ok(atom_response(feed))
+}
+
 fn day_start(date: &str) -> FixedDateTime {
     FixedDateTime::parse_from_rfc3339(&format!("{date}T00:00:00Z"))
         .unwrap_or_else(|_| FixedDateTime::default())

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/actions.csv", get(csv::register_csv))
         .route("/actions.json", get(api::register_json))
         .route("/actions/feed.atom", get(feeds::all_changes))
+        .route("/reports/feed.atom", get(feeds::reports))
         .route(
             "/actions/{reference}/feed.atom",
             get(feeds::one_recommendation),

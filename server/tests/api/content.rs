@@ -274,3 +274,67 @@ async fn a_csv_status_change_appends_history_and_bad_rows_change_nothing() {
     assert!(count >= 2);
     assert_eq!(note, edited[6]);
 }
+
+#[tokio::test]
+async fn drafts_and_withdrawn_reports_are_never_public() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&content_dir(), &content);
+    let draft = content.join("reports/opt-out-briefing.md");
+    let text = std::fs::read_to_string(&draft).unwrap();
+    std::fs::write(
+        &draft,
+        text.replacen("state = \"published\"", "state = \"draft\"", 1),
+    )
+    .unwrap();
+    let app = crate::helpers::spawn_app_with_content(&content).await;
+    assert_eq!(app.get("/reports/opt-out-briefing").await.status, 404);
+    assert!(!app.get("/reports").await.body.contains("opt-out-briefing"));
+    let search: serde_json::Value =
+        serde_json::from_str(&app.get("/api/v1/search?q=opt-out&kind=report").await.body).unwrap();
+    for hit in search["hits"].as_array().unwrap() {
+        assert_ne!(hit["url"], "/reports/opt-out-briefing");
+    }
+    assert!(!app
+        .get("/reports/feed.atom")
+        .await
+        .body
+        .contains("opt-out-briefing"));
+}
+
+#[tokio::test]
+async fn an_edited_report_file_adds_a_revision_with_a_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&content_dir(), &content);
+    let db = fresh_db(dir.path()).await;
+    import_dir(&db, &content).await.unwrap();
+    let path = content.join("reports/seldom-heard-report.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nA new closing line.\n")).unwrap();
+    import_dir(&db, &content).await.unwrap();
+    import_dir(&db, &content).await.unwrap();
+    let (count,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM report_revisions v JOIN reports r ON r.id = v.report_id WHERE r.slug = 'seldom-heard-report'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        count, 2,
+        "one revision per change, none for an unchanged import"
+    );
+    let history = app::reports::ssr::report_history(db.pool(), "seldom-heard-report")
+        .await
+        .unwrap()
+        .unwrap();
+    let newest = &history.revisions[0];
+    assert!(newest
+        .diff
+        .iter()
+        .any(|l| l.kind == app::reports::DiffKind::Added && l.text == "A new closing line."));
+    let update = sqlx::query("UPDATE report_revisions SET change_note = 'x'")
+        .execute(db.pool())
+        .await;
+    assert!(update.is_err(), "revisions are append-only");
+}

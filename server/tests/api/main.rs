@@ -5,4 +5,5 @@ mod helpers;
 mod open_data;
 mod pages;
 mod register;
+mod reports;
 mod search;

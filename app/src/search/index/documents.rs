@@ -107,6 +107,25 @@ pub async fn load(pool: &AnyPool) -> Result<Vec<SearchDocument>, sqlx::Error> {
             });
         }
     }
+    let reports: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT slug, title, summary, body_md, report_date FROM reports WHERE state = 'published'",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (slug, title, summary, body, date) in reports {
+        documents.push(SearchDocument {
+            id: format!("report:{slug}"),
+            kind: "report",
+            reference: None,
+            title,
+            summary,
+            body: markdown_to_text(&body),
+            url: format!("/reports/{slug}"),
+            status: None,
+            engagement: None,
+            date: Some(date),
+        });
+    }
     let engagements: Vec<(String, String, String, String, String)> =
         sqlx::query_as("SELECT key, name, summary, body_md, started FROM engagements")
             .fetch_all(pool)
