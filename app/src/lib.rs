@@ -57,7 +57,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
                 <link rel="icon" href="/assets/nhsuk/images/favicon.svg" type="image/svg+xml" />
                 <link rel="icon" href="/assets/nhsuk/images/favicon.ico" sizes="48x48" />
-                <HydrationScripts options=options.clone() islands=true />
+                // Instead of <HydrationScripts/>, which makes every page fetch the wasm:
+                // assets/islands.js loads it only on pages that have an island.
+                <script type="module" src="/assets/islands.js"></script>
                 <MetaTags />
             </head>
             <body>

@@ -15,6 +15,7 @@ export class Shell {
 
   /** Islands hydrate after load: wait until Leptos has run before clicking one. */
   async waitForHydration() {
+    await expect(this.page.locator("html[data-hydrated=true]")).toHaveCount(1);
     await expect(this.page.locator("[data-test=copy-link]")).toBeVisible();
   }
 

@@ -25,7 +25,13 @@ const everyPage = [
 ];
 
 test("the home page renders the social licence and progress", async ({ page }) => {
+  const wasm: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith(".wasm")) wasm.push(request.url());
+  });
   await page.goto("/");
+  await page.waitForLoadState("networkidle");
+  expect(wasm, "a page without islands downloads no WebAssembly").toEqual([]);
   await expect(page).toHaveTitle(/Candour/);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await expect(page.locator("[data-test=licence-parts] li")).toHaveCount(3);
@@ -99,7 +105,7 @@ test.describe("search", () => {
     // The island is hydrated once typing changes results without a page load.
     const input = page.locator("[data-test=search-input]");
     await expect(page.locator("[data-test=search-count]")).toHaveAttribute("aria-live", "polite");
-    await page.waitForFunction(() => !!(window as any).__hydrateIsland);
+    await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
     await input.pressSequentially("security", { delay: 30 });
     await expect(page.locator("[data-test=search-hit]").first()).toBeVisible();
     await expect(page.locator("[data-test=search-count]")).toContainText(/result/);

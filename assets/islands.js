@@ -1,0 +1,42 @@
+// Candour's island loader. Pages without an interactive island download no JavaScript
+// beyond this file and no WebAssembly at all; pages with one load the wasm bundle and
+// hydrate each <leptos-island> in document order (as Leptos's own loader does).
+(() => {
+  if (!document.querySelector("leptos-island")) return;
+  const childrenCallbacks = [];
+
+  async function hydrateIsland(el, id, mod) {
+    const islandFn = mod[id];
+    if (!islandFn) {
+      console.warn(`No wasm function for the island ${id}.`);
+      return;
+    }
+    const childrenCallback = childrenCallbacks[childrenCallbacks.length - 1];
+    if (childrenCallback) childrenCallback();
+    const result = islandFn(el);
+    if (result && result.then) await result;
+  }
+
+  async function traverse(node, mod) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const tag = node.tagName.toLowerCase();
+    if (tag === "leptos-island") {
+      await hydrateIsland(node, node.dataset.component || null, mod);
+      for (const child of node.children) await traverse(child, mod);
+    } else if (tag === "leptos-children") {
+      childrenCallbacks.push(node.$$on_hydrate);
+      for (const child of node.children) await traverse(child, mod);
+      childrenCallbacks.pop();
+    } else {
+      for (const child of node.children) await traverse(child, mod);
+    }
+  }
+
+  import("/pkg/candour.js").then(async (mod) => {
+    await mod.default({ module_or_path: "/pkg/candour.wasm" });
+    mod.hydrate();
+    window.__hydrateIsland = (el, id) => hydrateIsland(el, id, mod);
+    await traverse(document.body, mod);
+    document.documentElement.dataset.hydrated = "true";
+  });
+})();
