@@ -20,6 +20,36 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
+/// Sends this page's Content-Security-Policy: scripts only from our own origin or with
+/// this response's nonce (no `unsafe-inline`), WebAssembly allowed, nothing from other hosts.
+pub fn send_content_security_policy() {
+    #[cfg(feature = "ssr")]
+    {
+        let nonce = leptos::nonce::use_nonce()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::HeaderValue::from_str(&content_security_policy(Some(&nonce))),
+        ) {
+            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// The policy every response carries; pages add their script nonce.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let nonce = nonce
+        .filter(|n| !n.is_empty())
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
 /// The page title pattern: "<page> – Candour". `<Title>` writes its text into the page
 /// unescaped, so the text is escaped here: a search for `</title>` stays text.
 pub fn page_title(page: impl std::fmt::Display) -> String {

@@ -72,6 +72,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::send_content_security_policy();
     view! {
         <Router>
             <SkipLink />

@@ -263,7 +263,13 @@ impl SearchIndex {
             .map_err(AppError::from)
     }
 
-    fn search_blocking(&self, query: SearchQuery) -> anyhow::Result<SearchResults> {
+    fn search_blocking(&self, mut query: SearchQuery) -> anyhow::Result<SearchResults> {
+        // A server function call can carry any page number: keep it in range.
+        query.page = query.page.clamp(1, 1000);
+        if query.q.chars().count() > super::MAX_SEARCH_CHARS {
+            query.q = query.q.chars().take(super::MAX_SEARCH_CHARS).collect();
+            query.shortened = true;
+        }
         if query.q.is_empty() && FACET_GROUPS.iter().all(|g| query.selected(g).is_empty()) {
             return Ok(SearchResults {
                 query,

@@ -7,3 +7,4 @@ mod pages;
 mod register;
 mod reports;
 mod search;
+mod security;

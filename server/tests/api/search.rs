@@ -285,3 +285,23 @@ async fn an_index_of_an_older_schema_version_is_replaced() {
     assert!(index.document_count() > 0);
     assert!(!old.exists(), "the old version's folder is removed");
 }
+
+#[tokio::test]
+async fn a_server_function_call_with_a_page_out_of_range_is_not_an_error() {
+    let app = spawn_app().await;
+    for body in [
+        "query[q]=data&query[page]=0",
+        "query[q]=data&query[page]=-5",
+        "query[q]=data&query[page]=99999999",
+    ] {
+        let response = app
+            .client
+            .post(format!("{}/_fn/search", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{body}");
+    }
+}
