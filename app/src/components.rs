@@ -103,6 +103,38 @@ where
     }
 }
 
+/// NHS.UK "Previous / Next" links; `href` gives the address of a page number.
+/// Renders nothing when everything fits on one page.
+#[component]
+pub fn Pagination(page: i64, pages: i64, href: impl Fn(i64) -> String + 'static) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="nhsuk-pagination" role="navigation" aria-label="Pagination">
+                <ul class="nhsuk-list nhsuk-pagination__list">
+                    {(page > 1).then(|| view! {
+                        <li class="nhsuk-pagination-item--previous">
+                            <a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=href(page - 1) rel="prev">
+                                <span class="nhsuk-pagination__title">"Previous"</span>
+                                <span class="nhsuk-u-visually-hidden">":"</span>
+                                <span class="nhsuk-pagination__page">{format!("Page {} of {pages}", page - 1)}</span>
+                            </a>
+                        </li>
+                    })}
+                    {(page < pages).then(|| view! {
+                        <li class="nhsuk-pagination-item--next">
+                            <a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=href(page + 1) rel="next">
+                                <span class="nhsuk-pagination__title">"Next"</span>
+                                <span class="nhsuk-u-visually-hidden">":"</span>
+                                <span class="nhsuk-pagination__page">{format!("Page {} of {pages}", page + 1)}</span>
+                            </a>
+                        </li>
+                    })}
+                </ul>
+            </nav>
+        }
+    })
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_status(404);

@@ -10,7 +10,7 @@ use super::{
     RegisterPageData, RegisterQuery, Sort, TermKind, PAGE_SIZE,
 };
 use crate::{
-    components::{loaded, page_title, CopyLinkButton, ErrorPage},
+    components::{loaded, page_title, CopyLinkButton, ErrorPage, Pagination},
     error::AppError,
 };
 
@@ -188,33 +188,7 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                 {(total > 0).then(|| view! {
                     <RecommendationTable rows caption="Recommendations matching the filters".to_owned() />
                 })}
-                {(pages > 1).then(|| {
-                    let page = query.page;
-                    view! {
-                        <nav class="nhsuk-pagination" role="navigation" aria-label="Pagination">
-                            <ul class="nhsuk-list nhsuk-pagination__list">
-                                {(page > 1).then(|| view! {
-                                    <li class="nhsuk-pagination-item--previous">
-                                        <a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=page_link(page - 1) rel="prev">
-                                            <span class="nhsuk-pagination__title">"Previous"</span>
-                                            <span class="nhsuk-u-visually-hidden">":"</span>
-                                            <span class="nhsuk-pagination__page">{format!("Page {} of {pages}", page - 1)}</span>
-                                        </a>
-                                    </li>
-                                })}
-                                {(page < pages).then(|| view! {
-                                    <li class="nhsuk-pagination-item--next">
-                                        <a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=page_link(page + 1) rel="next">
-                                            <span class="nhsuk-pagination__title">"Next"</span>
-                                            <span class="nhsuk-u-visually-hidden">":"</span>
-                                            <span class="nhsuk-pagination__page">{format!("Page {} of {pages}", page + 1)}</span>
-                                        </a>
-                                    </li>
-                                })}
-                            </ul>
-                        </nav>
-                    }
-                })}
+                <Pagination page=query.page pages href=page_link />
                 <h2 class="nhsuk-heading-s">"Use this data"</h2>
                 <ul class="nhsuk-list">
                     <li><a href=export("csv") data-test="download-csv">"Download these recommendations (CSV spreadsheet)"</a></li>

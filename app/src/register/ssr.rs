@@ -783,6 +783,28 @@ pub async fn open_records(
     pool: &AnyPool,
     query: &RegisterQuery,
 ) -> Result<Vec<OpenRecord>, sqlx::Error> {
+    open_records_matching(pool, query, None).await
+}
+
+/// One recommendation in the open data shape, without reading the rest of the register.
+pub async fn open_record(
+    pool: &AnyPool,
+    reference: &str,
+) -> Result<Option<OpenRecord>, sqlx::Error> {
+    let query = RegisterQuery {
+        page: 1,
+        ..Default::default()
+    };
+    Ok(open_records_matching(pool, &query, Some(reference))
+        .await?
+        .pop())
+}
+
+async fn open_records_matching(
+    pool: &AnyPool,
+    query: &RegisterQuery,
+    reference: Option<&str>,
+) -> Result<Vec<OpenRecord>, sqlx::Error> {
     let mut sql = Sql::default();
     sql.push(
         "SELECT r.id, r.reference, r.title, r.summary, e.key AS engagement, r.raised,
@@ -790,6 +812,10 @@ pub async fn open_records(
                 r.progress AS stored_progress, r.what_you_said_md, r.what_we_did_md",
     );
     push_filtered_from(&mut sql, query, true);
+    if let Some(reference) = reference {
+        sql.push(" AND r.reference = ")
+            .bind(Bind::Text(reference.to_owned()));
+    }
     sql.push(order_by(query.sort));
     let rows: Vec<OpenRecordRow> = sql.fetch_all(pool).await?;
     let as_of = query
@@ -835,8 +861,13 @@ pub async fn open_records(
     changes
         .push(CHANGE_SELECT)
         .push(" WHERE sc.changed_on <= ")
-        .bind(Bind::Text(as_of))
-        .push(" ORDER BY r.id, sc.seq");
+        .bind(Bind::Text(as_of));
+    if let Some(reference) = reference {
+        changes
+            .push(" AND r.reference = ")
+            .bind(Bind::Text(reference.to_owned()));
+    }
+    changes.push(" ORDER BY r.id, sc.seq");
     for change in changes.fetch_all::<ChangeRecord>(pool).await? {
         history
             .entry(change.reference.clone())
@@ -875,7 +906,8 @@ pub async fn open_records(
         .collect())
 }
 
-fn group_pairs(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
+/// Groups `(id, value)` rows by id, keeping their order.
+pub fn group_pairs(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
     let mut map: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, value) in rows {
         map.entry(id).or_default().push(value);

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{run_search, SearchQuery, SearchResults, SEARCH_PAGE_SIZE};
 use crate::{
-    components::{loaded, page_title},
+    components::{loaded, page_title, Pagination},
     register::components::{display_date, StatusTag},
 };
 
@@ -179,33 +179,7 @@ fn ResultsView(results: SearchResults) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
-                {(pages > 1).then(|| {
-                    let page = query.page;
-                    view! {
-                        <nav class="nhsuk-pagination" role="navigation" aria-label="Pagination">
-                            <ul class="nhsuk-list nhsuk-pagination__list">
-                                {(page > 1).then(|| view! {
-                                    <li class="nhsuk-pagination-item--previous">
-                                        <a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=page_link(page - 1) rel="prev">
-                                            <span class="nhsuk-pagination__title">"Previous"</span>
-                                            <span class="nhsuk-u-visually-hidden">":"</span>
-                                            <span class="nhsuk-pagination__page">{format!("Page {} of {pages}", page - 1)}</span>
-                                        </a>
-                                    </li>
-                                })}
-                                {(page < pages).then(|| view! {
-                                    <li class="nhsuk-pagination-item--next">
-                                        <a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=page_link(page + 1) rel="next">
-                                            <span class="nhsuk-pagination__title">"Next"</span>
-                                            <span class="nhsuk-u-visually-hidden">":"</span>
-                                            <span class="nhsuk-pagination__page">{format!("Page {} of {pages}", page + 1)}</span>
-                                        </a>
-                                    </li>
-                                })}
-                            </ul>
-                        </nav>
-                    }
-                })}
+                <Pagination page=query.page pages href=page_link />
             </div>
         </div>
     }

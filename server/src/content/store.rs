@@ -268,7 +268,7 @@ pub async fn recommendations(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut values = group(
+    let mut values = app::register::ssr::group_pairs(
         sqlx::query_as(
             "SELECT l.recommendation_id, t.slug FROM recommendation_values l
          JOIN core_values t ON t.id = l.value_id ORDER BY l.recommendation_id, t.position, t.slug",
@@ -276,13 +276,13 @@ pub async fn recommendations(
         .fetch_all(&mut *conn)
         .await?,
     );
-    let mut priorities = group(sqlx::query_as(
+    let mut priorities = app::register::ssr::group_pairs(sqlx::query_as(
         "SELECT l.recommendation_id, t.slug FROM recommendation_priorities l
          JOIN research_priorities t ON t.id = l.priority_id ORDER BY l.recommendation_id, t.position, t.slug",
     )
     .fetch_all(&mut *conn)
     .await?);
-    let mut reports = group(sqlx::query_as(
+    let mut reports = app::register::ssr::group_pairs(sqlx::query_as(
         "SELECT recommendation_id, report_slug FROM recommendation_reports ORDER BY recommendation_id, report_slug",
     )
     .fetch_all(&mut *conn)
@@ -355,14 +355,6 @@ pub async fn recommendations(
             },
         )
         .collect())
-}
-
-fn group(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
-    let mut map: HashMap<i64, Vec<String>> = HashMap::new();
-    for (id, value) in rows {
-        map.entry(id).or_default().push(value);
-    }
-    map
 }
 
 /// Inserts or replaces a recommendation's fields and links, and appends the history

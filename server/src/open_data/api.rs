@@ -18,7 +18,7 @@ use axum::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{parse_query, Problem};
+use super::{parse_query, query_pairs, Problem};
 
 /// Most items one API page returns.
 const MAX_PER_PAGE: i64 = 200;
@@ -89,10 +89,7 @@ async fn list_recommendations(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, Problem> {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
+    let pairs = query_pairs(raw.as_deref());
     let per_page = match pairs.iter().find(|(k, _)| k == "per_page") {
         None => 50,
         Some((_, v)) => v
@@ -126,17 +123,8 @@ async fn one_recommendation(
     State(state): State<AppState>,
     Path(reference): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    let records = open_records(
-        state.db.pool(),
-        &RegisterQuery {
-            page: 1,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let record = records
-        .into_iter()
-        .find(|r| r.reference == reference)
+    let record = app::register::ssr::open_record(state.db.pool(), &reference)
+        .await?
         .ok_or_else(|| Problem::not_found(format!("There is no recommendation {reference}.")))?;
     Ok(Json(
         serde_json::to_value(publish(&state.site.public_url, record)).unwrap_or_default(),
@@ -148,10 +136,7 @@ async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, Problem> {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
+    let pairs = query_pairs(raw.as_deref());
     let query =
         app::search::SearchQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let results = state.search.search(query).await?;

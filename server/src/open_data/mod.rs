@@ -27,12 +27,16 @@ pub fn routes() -> Router<AppState> {
         .merge(api::routes())
 }
 
+/// The decoded `key=value` pairs of a raw query string.
+pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
+}
+
 /// Reads the register's query parameters from a raw query string.
 pub fn parse_query(raw: Option<&str>) -> Result<RegisterQuery, Problem> {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
+    let pairs = query_pairs(raw);
     RegisterQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(Problem::from)
 }
