@@ -159,6 +159,9 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     if error == AppError::NotFound {
         return view! { <NotFound /> }.into_any();
     }
+    if matches!(error, AppError::Unauthorized | AppError::Forbidden) {
+        return view! { <Refused error /> }.into_any();
+    }
     set_status(error.status_code());
     let (title, message) = match &error {
         AppError::BadRequest(message) => ("There is a problem with your request", message.clone()),
@@ -178,6 +181,41 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// A private page asked for by someone signed out (401: a link to sign in and come back)
+/// or by someone whose role does not allow it (403).
+#[component]
+fn Refused(error: AppError) -> impl IntoView {
+    set_status(error.status_code());
+    let here = leptos_router::hooks::use_location();
+    let path = here.pathname.get_untracked();
+    let next = crate::register::query::encode_component(&path);
+    let signed_out = error == AppError::Unauthorized;
+    let title = if signed_out {
+        "Sign in to continue"
+    } else {
+        "You do not have permission to see this page"
+    };
+    view! {
+        <Title text=page_title(title) />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <h1>{title}</h1>
+                {if signed_out {
+                    view! {
+                        <p>"This page is for Digital Critical Friends and the PPIE team."</p>
+                        <p><a class="nhsuk-button" href=format!("/sign-in?next={next}") data-test="sign-in-to-continue">"Sign in"</a></p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p>"Your account's role does not include this. If you think it should, contact the PPIE team."</p>
+                        <p>"Go to "<a href="/account">"your account"</a>" or the "<a href="/">"home page"</a>"."</p>
+                    }.into_any()
+                }}
+            </div>
+        </div>
+    }
 }
 
 /// A link that copies the page's address, for sharing a filtered view of the register.

@@ -5,8 +5,9 @@ use std::{str::FromStr, time::Duration};
 
 use anyhow::Context as _;
 use sqlx::{
+    any::AnyRow,
     any::{AnyConnectOptions, AnyPoolOptions},
-    Any, AnyPool, Executor as _, Transaction,
+    Any, AnyPool, Executor as _, FromRow, Transaction,
 };
 
 /// Which engine a [`Database`] talks to; a few statements differ between them.
@@ -126,5 +127,101 @@ impl Database {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// A statement with `$n` placeholders built up piece by piece. (`sqlx::QueryBuilder` writes
+/// `?` for the Any driver, which PostgreSQL refuses.)
+#[derive(Default)]
+pub struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+#[derive(Clone)]
+pub enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            binds: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    pub fn bind(&mut self, value: impl Into<Bind>) -> &mut Self {
+        self.binds.push(value.into());
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+
+    pub fn bind_list(&mut self, values: &[String]) -> &mut Self {
+        self.push("(");
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(Bind::Text(value.clone()));
+        }
+        self.push(")")
+    }
+
+    pub async fn fetch_all<T>(&self, pool: &AnyPool) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let mut query = sqlx::query_as::<_, T>(&self.text);
+        for bind in &self.binds {
+            query = match bind.clone() {
+                Bind::Text(value) => query.bind(value),
+                Bind::Int(value) => query.bind(value),
+            };
+        }
+        query.fetch_all(pool).await
+    }
+
+    pub async fn fetch_optional_row(&self, pool: &AnyPool) -> Result<Option<AnyRow>, sqlx::Error> {
+        let mut query = sqlx::query(&self.text);
+        for bind in &self.binds {
+            query = match bind.clone() {
+                Bind::Text(value) => query.bind(value),
+                Bind::Int(value) => query.bind(value),
+            };
+        }
+        query.fetch_optional(pool).await
+    }
+
+    pub async fn fetch_scalar<T>(&self, pool: &AnyPool) -> Result<T, sqlx::Error>
+    where
+        T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any> + Send + Unpin,
+    {
+        let mut query = sqlx::query_scalar::<_, T>(&self.text);
+        for bind in &self.binds {
+            query = match bind.clone() {
+                Bind::Text(value) => query.bind(value),
+                Bind::Int(value) => query.bind(value),
+            };
+        }
+        query.fetch_one(pool).await
+    }
+}
+
+impl From<String> for Bind {
+    fn from(value: String) -> Self {
+        Bind::Text(value)
+    }
+}
+
+impl From<i64> for Bind {
+    fn from(value: i64) -> Self {
+        Bind::Int(value)
     }
 }

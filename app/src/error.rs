@@ -14,6 +14,10 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    #[error("You need to sign in to see this page.")]
+    Unauthorized,
+    #[error("You do not have permission to do this.")]
+    Forbidden,
     #[error("Sorry, there is a problem with the service. Please try again later.")]
     Internal,
     #[error("The request could not be completed: {0}")]
@@ -25,6 +29,8 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::BadRequest(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
             AppError::Internal | AppError::ServerFn(_) => 500,
         }
     }

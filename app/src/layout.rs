@@ -41,8 +41,14 @@ pub fn SkipLink() -> impl IntoView {
 pub fn SiteHeader() -> impl IntoView {
     let site = site_info();
     let path = use_location().pathname.get_untracked();
+    // Signing in is offered to everyone, but only critical friends and staff have accounts.
+    let account: (&str, &str) = match crate::accounts::viewer_now() {
+        Some(_) => ("/account", "Your account"),
+        None => ("/sign-in", "Sign in"),
+    };
     let items = NAVIGATION
         .iter()
+        .chain(std::iter::once(&account))
         .map(|(href, label)| {
             let current = is_current_section(href, &path);
             let exact = *href == path;

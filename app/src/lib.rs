@@ -4,8 +4,10 @@
 //! Pages are rendered on the server (and work with no JavaScript); only `#[island]`
 //! components ship to the browser as wasm.
 
+pub mod accounts;
 pub mod components;
 pub mod error;
+pub mod forms;
 pub mod html;
 pub mod layout;
 pub mod pages;
@@ -27,6 +29,9 @@ use leptos_router::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    accounts::pages::{
+        AccountPage, AdminUsersPage, AuditLogPage, InvitePage, ResetPage, SignInPage,
+    },
     layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{ContentPage, HomePage, NotFound},
     register::pages::{
@@ -110,6 +115,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/engagement") view=EngagementPage ssr=SsrMode::Async />
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                         <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async />
+                        <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                        <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
+                        <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/reports/:slug") view=ReportPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/reports/:slug/history")

@@ -10,6 +10,16 @@ pub struct AppState {
     pub db: Database,
     pub site: SiteInfo,
     pub search: SearchIndex,
+    pub security: Security,
+}
+
+/// Deployment facts the security checks need.
+#[derive(Debug, Clone, Default)]
+pub struct Security {
+    /// Proxies whose `X-Forwarded-For` is believed (everyone else's is ignored).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The public address is https: cookies are `Secure`, and HSTS is sent.
+    pub https: bool,
 }
 
 /// The state a server function runs with. Absence is an internal error, never a panic.

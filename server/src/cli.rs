@@ -34,10 +34,36 @@ pub enum Command {
     },
     /// Rebuild the search index (under CANDOUR_DATA_DIR) from the database.
     Reindex,
+    /// Manage accounts from the command line.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
     /// Write the database back out in the content/ format, into DIR.
     Export {
         /// Folder to write (created if missing; existing files with the same names are replaced).
         dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an administrator account (the first one, or another). Asks for the password
+    /// twice at a terminal; otherwise reads it from the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// The name shown in the service.
+        #[arg(long)]
+        name: String,
+    },
+    /// Create a one-time invitation link (valid for 7 days) and print it.
+    Invite {
+        #[arg(long)]
+        email: String,
+        /// critical_friend, editor or admin.
+        #[arg(long, default_value = "critical_friend")]
+        role: String,
     },
 }
 
@@ -77,6 +103,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let count = search.rebuild(db.pool()).await?;
             println!("indexed {count} documents");
             db.close().await;
+            Ok(())
+        }
+        Command::User { action } => {
+            let db = startup::open_database(&config).await?;
+            let outcome = match action {
+                UserCommand::CreateAdmin { email, name } => {
+                    let password = crate::accounts::read_new_password()?;
+                    crate::accounts::create_admin(&db, &email, &name, password).await
+                }
+                UserCommand::Invite { email, role } => {
+                    crate::accounts::invite(&db, &config.public_url, &email, &role).await
+                }
+            };
+            db.close().await;
+            println!("{}", outcome?);
             Ok(())
         }
         Command::Export { dir } => {

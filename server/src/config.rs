@@ -53,6 +53,15 @@ pub struct ConfigArgs {
     /// Organisation name shown in the header [default: from content/site.toml].
     #[arg(long, env = "CANDOUR_ORGANISATION", global = true)]
     pub organisation: Option<String>,
+    /// Comma-separated IP addresses of reverse proxies whose X-Forwarded-For is believed
+    /// (for sign-in throttling by client address). Empty: believe nobody's.
+    #[arg(
+        long,
+        env = "CANDOUR_TRUSTED_PROXIES",
+        default_value = "",
+        global = true
+    )]
+    pub trusted_proxies: String,
 }
 
 /// Checked configuration.
@@ -65,6 +74,7 @@ pub struct Config {
     pub public_url: url::Url,
     pub site_dir: PathBuf,
     pub organisation: Option<String>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,7 +150,24 @@ impl ConfigArgs {
                 ));
             }
         }
+        let trusted_proxies = self
+            .trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                part.parse().map_err(|_| {
+                    error(
+                        "CANDOUR_TRUSTED_PROXIES",
+                        "trusted-proxies",
+                        part,
+                        "expected IP addresses separated by commas, such as 10.0.0.2,10.0.0.3",
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Config {
+            trusted_proxies,
             addr,
             data_dir: self.data_dir.clone(),
             database_url,
@@ -165,7 +192,19 @@ mod tests {
             public_url: "http://127.0.0.1:3000".into(),
             site_dir: "./target/site".into(),
             organisation: None,
+            trusted_proxies: String::new(),
         }
+    }
+
+    #[test]
+    fn trusted_proxies_must_be_ip_addresses() {
+        let mut bad = args();
+        bad.trusted_proxies = "10.0.0.2, proxy.example".into();
+        let message = bad.check().unwrap_err().to_string();
+        assert!(message.contains("CANDOUR_TRUSTED_PROXIES"), "{message}");
+        let mut good = args();
+        good.trusted_proxies = "10.0.0.2, ::1".into();
+        assert_eq!(good.check().unwrap().trusted_proxies.len(), 2);
     }
 
     #[test]

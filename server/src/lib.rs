@@ -1,6 +1,7 @@
 //! The `candour` binary's library: configuration, start-up, the routes machines read, and
 //! the content importer.
 
+pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod content;

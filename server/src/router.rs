@@ -35,15 +35,25 @@ pub fn build(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=3600"),
         ));
-    Router::new()
-        .route("/healthz", get(healthz))
-        .merge(crate::open_data::routes())
+    // Sessions are read only where someone may be signed in: pages, server functions and
+    // forms. Assets, health and open data never touch the session store.
+    let with_sessions = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.options.clone();
             move || shell(options.clone())
         })
-        .merge(assets)
+        .merge(app::accounts::handlers::routes(&state))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::accounts::ssr::resolve_viewer,
+        ))
+        .layer(session_layer(&state));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(crate::open_data::routes())
+        .merge(assets)
+        .merge(with_sessions)
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -60,6 +70,27 @@ pub fn build(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// Server-side sessions in the database: the cookie holds only a random id. It is
+/// HttpOnly, SameSite=Lax, Secure on https, and lapses after 30 minutes without a request.
+fn session_layer(
+    state: &AppState,
+) -> tower_sessions::SessionManagerLayer<app::accounts::ssr::session_store::DatabaseSessionStore> {
+    use app::accounts::ssr::{
+        session_store::DatabaseSessionStore, IDLE_TIMEOUT_MINUTES, SESSION_COOKIE,
+    };
+    tower_sessions::SessionManagerLayer::new(DatabaseSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_secure(state.security.https)
+        .with_path("/")
+        .with_expiry(tower_sessions::Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::minutes(IDLE_TIMEOUT_MINUTES),
+        ))
+        // Every request renews the idle timeout, so activity keeps a session alive.
+        .with_always_save(true)
 }
 
 /// 200 when the database answers, 503 when it does not.
@@ -130,7 +161,7 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
             headers.insert(header::CONTENT_SECURITY_POLICY, value);
         }
     }
-    if state.site.public_url.starts_with("https://") {
+    if state.security.https {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),

@@ -57,6 +57,10 @@ impl Application {
                 db,
                 site,
                 search,
+                security: app::state::Security {
+                    trusted_proxies: config.trusted_proxies.clone(),
+                    https: config.public_url.scheme() == "https",
+                },
             },
         })
     }
@@ -74,6 +78,10 @@ impl Application {
             self.state.db.clone(),
             self.state.search.clone(),
         ));
+        let sessions =
+            app::accounts::ssr::session_store::DatabaseSessionStore::new(self.state.db.clone());
+        let sweeper = tokio::spawn(sweep_expired_sessions(sessions));
+        app::accounts::ssr::passwords::prepare();
         let app = router::build(self.state);
         axum::serve(
             self.listener,
@@ -83,8 +91,22 @@ impl Application {
         .await
         .context("serving HTTP")?;
         refresher.abort();
+        sweeper.abort();
         db.close().await;
         Ok(())
+    }
+}
+
+/// Removes lapsed sessions from the database every ten minutes (a lapsed session is
+/// already refused when loaded; this only keeps the table small).
+async fn sweep_expired_sessions(store: app::accounts::ssr::session_store::DatabaseSessionStore) {
+    use tower_sessions::session_store::ExpiredDeletion as _;
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        interval.tick().await;
+        if let Err(error) = store.delete_expired().await {
+            tracing::warn!(%error, "could not remove lapsed sessions");
+        }
     }
 }
 

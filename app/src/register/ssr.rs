@@ -3,62 +3,13 @@
 
 use std::collections::HashMap;
 
-use sqlx::{any::AnyRow, AnyPool, FromRow, Row};
+use sqlx::{AnyPool, FromRow, Row};
 
 use super::*;
-use crate::html::SanitizedHtml;
-
-/// A statement with `$n` placeholders built up piece by piece. (`sqlx::QueryBuilder` writes
-/// `?` for the Any driver, which PostgreSQL refuses.)
-#[derive(Default)]
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-#[derive(Clone)]
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
-impl Sql {
-    fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
-        self
-    }
-
-    fn bind(&mut self, value: Bind) -> &mut Self {
-        self.binds.push(value);
-        self.text.push_str(&format!("${}", self.binds.len()));
-        self
-    }
-
-    fn bind_list(&mut self, values: &[String]) -> &mut Self {
-        self.push("(");
-        for (i, value) in values.iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            self.bind(Bind::Text(value.clone()));
-        }
-        self.push(")")
-    }
-
-    async fn fetch_all<T>(&self, pool: &AnyPool) -> Result<Vec<T>, sqlx::Error>
-    where
-        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
-    {
-        let mut query = sqlx::query_as::<_, T>(&self.text);
-        for bind in &self.binds {
-            query = match bind.clone() {
-                Bind::Text(value) => query.bind(value),
-                Bind::Int(value) => query.bind(value),
-            };
-        }
-        query.fetch_all(pool).await
-    }
-}
+use crate::{
+    db::{Bind, Sql},
+    html::SanitizedHtml,
+};
 
 #[derive(FromRow)]
 struct RowRecord {
@@ -488,13 +439,7 @@ pub async fn recommendation_detail(
     push_filtered_from(&mut sql, &RegisterQuery::default(), false);
     sql.push(" AND r.reference = ")
         .bind(Bind::Text(reference.to_owned()));
-    let mut query = sqlx::query(&sql.text);
-    for bind in &sql.binds {
-        if let Bind::Text(value) = bind {
-            query = query.bind(value.clone());
-        }
-    }
-    let Some(record) = query.fetch_optional(pool).await? else {
+    let Some(record) = sql.fetch_optional_row(pool).await? else {
         return Ok(None);
     };
     let id: i64 = record.try_get("id")?;

@@ -1,0 +1,190 @@
+//! The audit log: one entry for every change a signed-in person makes. Append-only: this
+//! module has no update or delete, and triggers refuse them in the database too.
+
+use sqlx::AnyConnection;
+
+use super::{now, users::shown_name as users_display};
+use crate::{
+    accounts::{AuditEntry, AuditFilter, AuditPage, Viewer},
+    db::Database,
+    db::Sql,
+};
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// What changed, from what to what, said in a line each (no emails or names of people:
+/// accounts are named by number).
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub record_kind: &'a str,
+    pub record_id: String,
+    pub before: String,
+    pub after: String,
+}
+
+pub async fn record(
+    conn: &mut AnyConnection,
+    actor: &Viewer,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, actor_role, action, record_kind, record_id, before, after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(now())
+    .bind(actor.id)
+    .bind(actor.role.as_str())
+    .bind(change.action)
+    .bind(change.record_kind)
+    .bind(change.record_id)
+    .bind(change.before)
+    .bind(change.after)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn push_filters(sql: &mut Sql, filter: &AuditFilter) {
+    sql.push(" WHERE 1 = 1");
+    if let Some(actor) = filter.actor {
+        sql.push(" AND a.actor_id = ").bind(actor);
+    }
+    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        sql.push(" AND a.action = ").bind(action.to_owned());
+    }
+    if let Some(kind) = filter.record_kind.as_deref().filter(|k| !k.is_empty()) {
+        sql.push(" AND a.record_kind = ").bind(kind.to_owned());
+    }
+    if let Some(from) = filter
+        .from
+        .as_deref()
+        .filter(|d| crate::register::query::is_iso_date(d))
+    {
+        sql.push(" AND a.at >= ").bind(format!("{from}T00:00:00Z"));
+    }
+    if let Some(to) = filter
+        .to
+        .as_deref()
+        .filter(|d| crate::register::query::is_iso_date(d))
+    {
+        sql.push(" AND a.at <= ").bind(format!("{to}T23:59:59Z"));
+    }
+}
+
+type EntryRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn entry(
+    (id, at, actor_id, name, state, actor_role, action, record_kind, record_id, before, after): EntryRow,
+) -> AuditEntry {
+    AuditEntry {
+        id,
+        at,
+        actor: users_display(actor_id, name.as_deref(), state.as_deref()),
+        actor_role,
+        action,
+        record_kind,
+        record_id,
+        before,
+        after,
+    }
+}
+
+const SELECT_ENTRIES: &str = "SELECT a.id, a.at, a.actor_id, u.display_name, u.state, a.actor_role, a.action, \
+     a.record_kind, a.record_id, a.before, a.after FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
+
+pub async fn page(db: &Database, filter: &AuditFilter) -> Result<AuditPage, sqlx::Error> {
+    let mut count = Sql::new("SELECT COUNT(*) FROM audit_log a");
+    push_filters(&mut count, filter);
+    let total: i64 = count.fetch_scalar(db.pool()).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = filter.page.clamp(1, pages);
+    let mut select = Sql::new(SELECT_ENTRIES);
+    push_filters(&mut select, filter);
+    select.push(&format!(
+        " ORDER BY a.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
+        (page - 1) * PAGE_SIZE
+    ));
+    let entries = select
+        .fetch_all::<EntryRow>(db.pool())
+        .await?
+        .into_iter()
+        .map(entry)
+        .collect();
+    let actors: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT DISTINCT a.actor_id, u.display_name, u.state FROM audit_log a JOIN users u ON u.id = a.actor_id \
+         ORDER BY a.actor_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let actions = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
+        .fetch_all(db.pool())
+        .await?;
+    let record_kinds =
+        sqlx::query_scalar("SELECT DISTINCT record_kind FROM audit_log ORDER BY record_kind")
+            .fetch_all(db.pool())
+            .await?;
+    Ok(AuditPage {
+        entries,
+        total,
+        page,
+        pages,
+        actors: actors
+            .into_iter()
+            .map(|(id, name, state)| {
+                (
+                    id,
+                    users_display(Some(id), name.as_deref(), state.as_deref()),
+                )
+            })
+            .collect(),
+        actions,
+        record_kinds,
+    })
+}
+
+/// Every entry matching the filter (all pages), oldest first, as CSV.
+pub async fn csv(db: &Database, filter: &AuditFilter) -> anyhow::Result<String> {
+    let mut select = Sql::new(SELECT_ENTRIES);
+    push_filters(&mut select, filter);
+    select.push(" ORDER BY a.id");
+    let rows = select.fetch_all::<EntryRow>(db.pool()).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "id",
+        "at",
+        "actor",
+        "actor_role",
+        "action",
+        "record_kind",
+        "record_id",
+        "before",
+        "after",
+    ])?;
+    for row in rows {
+        let e = entry(row);
+        writer.write_record([
+            e.id.to_string(),
+            e.at,
+            e.actor,
+            e.actor_role,
+            e.action,
+            e.record_kind,
+            e.record_id,
+            e.before,
+            e.after,
+        ])?;
+    }
+    Ok(String::from_utf8(writer.into_inner()?)?)
+}

@@ -1,0 +1,320 @@
+//! Accounts in the database.
+
+use sqlx::AnyConnection;
+
+use super::now;
+use crate::{
+    accounts::{AccountSummary, Role, Viewer},
+    db::Database,
+};
+
+/// What a deleted account is shown as wherever its contributions stay public.
+pub fn former_name(role: Role) -> &'static str {
+    match role {
+        Role::CriticalFriend => "A former critical friend",
+        Role::Editor | Role::Admin => "A former member of the PPIE team",
+    }
+}
+
+/// How an account is named in lists such as the audit log.
+pub fn shown_name(id: Option<i64>, name: Option<&str>, _state: Option<&str>) -> String {
+    match (id, name) {
+        (Some(id), Some(name)) => format!("{name} (account {id})"),
+        (Some(id), None) => format!("Account {id}"),
+        (None, _) => "The system".to_owned(),
+    }
+}
+
+fn role_of(text: &str) -> Role {
+    Role::parse(text).unwrap_or(Role::CriticalFriend)
+}
+
+/// Emails are compared without regard to case or surrounding spaces.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub async fn active_viewer(db: &Database, user_id: i64) -> Result<Option<Viewer>, sqlx::Error> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, display_name, role FROM users WHERE id = $1 AND state = 'active'",
+    )
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(id, display_name, role)| Viewer {
+        id,
+        display_name,
+        role: role_of(&role),
+    }))
+}
+
+pub struct SignInCandidate {
+    pub id: i64,
+    pub password_hash: Option<String>,
+    pub active: bool,
+}
+
+pub async fn find_by_email(
+    db: &Database,
+    email: &str,
+) -> Result<Option<SignInCandidate>, sqlx::Error> {
+    let row: Option<(i64, Option<String>, String)> = sqlx::query_as(
+        "SELECT id, password_hash, state FROM users WHERE email = $1 AND state <> 'deleted'",
+    )
+    .bind(normalise_email(email))
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(id, password_hash, state)| SignInCandidate {
+        id,
+        password_hash,
+        active: state == "active",
+    }))
+}
+
+pub async fn email_exists(conn: &mut AnyConnection, email: &str) -> Result<bool, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(normalise_email(email))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(count > 0)
+}
+
+pub async fn create(
+    conn: &mut AnyConnection,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: &str,
+) -> Result<i64, sqlx::Error> {
+    let at = now();
+    sqlx::query_scalar(
+        "INSERT INTO users (email, display_name, role, password_hash, state, created_at, password_changed_at) \
+         VALUES ($1, $2, $3, $4, 'active', $5, $5) RETURNING id",
+    )
+    .bind(normalise_email(email))
+    .bind(display_name.trim())
+    .bind(role.as_str())
+    .bind(password_hash)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+pub async fn email_of(db: &Database, user_id: i64) -> Result<String, sqlx::Error> {
+    let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(email.unwrap_or_default())
+}
+
+pub async fn list(db: &Database) -> Result<Vec<AccountSummary>, sqlx::Error> {
+    let rows: Vec<(
+        i64,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.role, u.state, u.created_at, \
+                    (SELECT MAX(s.seen_at) FROM sessions s WHERE s.user_id = u.id) \
+             FROM users u WHERE u.state <> 'deleted' ORDER BY u.display_name, u.id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, email, display_name, role, state, created_at, last_active_at)| AccountSummary {
+                id,
+                email,
+                display_name,
+                role: role_of(&role),
+                state,
+                created_at,
+                last_active_at,
+            },
+        )
+        .collect())
+}
+
+/// The parts of an account an admin may change, as they are now.
+#[derive(Debug, Clone)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub display_name: String,
+    pub role: Role,
+    pub state: String,
+}
+
+pub async fn account(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<AccountRecord>, sqlx::Error> {
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, display_name, role, state FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map(|(id, display_name, role, state)| AccountRecord {
+        id,
+        display_name,
+        role: role_of(&role),
+        state,
+    }))
+}
+
+pub async fn count_active_admins(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND state = 'active'")
+        .fetch_one(&mut *conn)
+        .await
+}
+
+pub async fn set_display_name(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+        .bind(name.trim())
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn password_hash(db: &Database, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await
+}
+
+pub async fn set_role(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    role: Role,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+        .bind(role.as_str())
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_state(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    state: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET state = $1 WHERE id = $2 AND state <> 'deleted'")
+        .bind(state)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes an account: everything that identifies the person goes (email, name, password,
+/// sessions, drafts, links); the row stays, shown as "a former critical friend", so what
+/// they contributed to public reviews keeps its place.
+pub async fn delete_account(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    role: Role,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET email = NULL, display_name = $1, password_hash = NULL, state = 'deleted' \
+         WHERE id = $2",
+    )
+    .bind(former_name(role))
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    for statement in [
+        "DELETE FROM sessions WHERE user_id = $1",
+        "DELETE FROM drafts WHERE user_id = $1",
+        "DELETE FROM account_links WHERE user_id = $1",
+    ] {
+        sqlx::query(statement)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Everything held about one person, for "download my data".
+pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sqlx::Error> {
+    let (email, display_name, role, state, created_at, password_changed_at): (
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT email, display_name, role, state, created_at, password_changed_at FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(db.pool())
+    .await?;
+    let sessions: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT created_at, seen_at, expires_at FROM sessions WHERE user_id = $1 ORDER BY created_at",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    let drafts: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT draft_key, fields, saved_at FROM drafts WHERE user_id = $1 ORDER BY saved_at",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    let audit: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT at, action, record_kind, record_id, before, after FROM audit_log \
+         WHERE actor_id = $1 ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(serde_json::json!({
+        "exported_at": now(),
+        "account": {
+            "email": email,
+            "display_name": display_name,
+            "role": role,
+            "state": state,
+            "created_at": created_at,
+            "password_changed_at": password_changed_at,
+        },
+        "sessions": sessions.into_iter().map(|(created_at, seen_at, expires_at)| serde_json::json!({
+            "signed_in_at": created_at, "last_active_at": seen_at, "expires_at": expires_at,
+        })).collect::<Vec<_>>(),
+        "drafts": drafts.into_iter().map(|(key, fields, saved_at)| serde_json::json!({
+            "key": key,
+            "fields": serde_json::from_str::<serde_json::Value>(&fields).unwrap_or(serde_json::Value::Null),
+            "saved_at": saved_at,
+        })).collect::<Vec<_>>(),
+        "changes_you_made": audit.into_iter().map(|(at, action, kind, id, before, after)| serde_json::json!({
+            "at": at, "action": action, "record_kind": kind, "record_id": id, "before": before, "after": after,
+        })).collect::<Vec<_>>(),
+    }))
+}
