@@ -1,5 +1,7 @@
 //! HTTP integration tests: one binary, the real server, a fresh database per test.
 
+mod accounts;
+mod authorization;
 mod content;
 mod helpers;
 mod open_data;

@@ -117,7 +117,12 @@ pub fn current_session_id_of(parts: &axum::http::request::Parts) -> Option<Strin
 /// The check at the top of every guarded server function: 401 when signed out, 403 when
 /// the role does not hold the permission.
 pub fn require(permission: Permission) -> Result<Viewer, AppError> {
-    authorize(current_viewer(), permission)
+    let outcome = authorize(current_viewer(), permission);
+    if let Err(error) = &outcome {
+        // Server functions answer 401/403 rather than a generic error status.
+        crate::components::set_status(error.status_code());
+    }
+    outcome
 }
 
 pub fn authorize(viewer: Option<Viewer>, permission: Permission) -> Result<Viewer, AppError> {

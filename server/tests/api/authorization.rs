@@ -1,0 +1,205 @@
+//! The authorization matrix: every endpoint that changes something or reads private data,
+//! asked by every role, is allowed or refused exactly as written here. A new endpoint or
+//! server function without a line in these tables fails the test.
+
+use app::accounts::{
+    handlers::{Access, ENDPOINTS},
+    Role,
+};
+
+use crate::helpers::{spawn_app, Browser, TestApp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Public,
+    Friend,
+    Editor,
+    Admin,
+}
+
+const EVERYONE: &[Who] = &[Who::Public, Who::Friend, Who::Editor, Who::Admin];
+const SIGNED_IN: &[Who] = &[Who::Friend, Who::Editor, Who::Admin];
+const STAFF: &[Who] = &[Who::Editor, Who::Admin];
+const ADMIN: &[Who] = &[Who::Admin];
+
+/// Form routes and private downloads: who may use each.
+const ROUTES: &[(&str, &str, &[Who])] = &[
+    ("POST", "/sign-in", EVERYONE),
+    ("POST", "/sign-out", EVERYONE),
+    ("POST", "/invite/{token}", EVERYONE),
+    ("POST", "/reset/{token}", EVERYONE),
+    ("POST", "/account/name", SIGNED_IN),
+    ("POST", "/account/password", SIGNED_IN),
+    ("POST", "/account/sessions/end", SIGNED_IN),
+    ("POST", "/account/sessions/end-others", SIGNED_IN),
+    ("POST", "/account/delete", SIGNED_IN),
+    ("GET", "/account/export.json", SIGNED_IN),
+    ("POST", "/admin/users/invite", STAFF),
+    ("POST", "/admin/invites/{id}/resend", STAFF),
+    ("POST", "/admin/invites/{id}/revoke", STAFF),
+    ("POST", "/admin/users/{id}/role", ADMIN),
+    ("POST", "/admin/users/{id}/disable", ADMIN),
+    ("POST", "/admin/users/{id}/enable", ADMIN),
+    ("POST", "/admin/users/{id}/reset-link", ADMIN),
+    ("GET", "/admin/audit.csv", ADMIN),
+];
+
+/// Server functions (what pages call): who may call each, with a valid body.
+const SERVER_FNS: &[(&str, &[Who], &str)] = &[
+    ("/_fn/viewer", EVERYONE, ""),
+    ("/_fn/account", SIGNED_IN, ""),
+    ("/_fn/accounts", STAFF, ""),
+    ("/_fn/audit", ADMIN, "filter[page]=1"),
+    ("/_fn/account-link", EVERYONE, "token=abc"),
+    ("/_fn/home", EVERYONE, ""),
+    ("/_fn/static_page", EVERYONE, "slug=privacy"),
+    ("/_fn/search", EVERYONE, "query[q]=data"),
+    ("/_fn/register", EVERYONE, ""),
+    ("/_fn/recommendation", EVERYONE, "reference=PP-1"),
+    ("/_fn/licence_terms", EVERYONE, ""),
+    ("/_fn/licence_term", EVERYONE, ""),
+    ("/_fn/engagements", EVERYONE, ""),
+    ("/_fn/engagement_list", EVERYONE, ""),
+    ("/_fn/reports", EVERYONE, ""),
+    ("/_fn/report", EVERYONE, "slug=x"),
+    ("/_fn/report_history", EVERYONE, "slug=x"),
+];
+
+fn role_of(who: Who) -> Option<Role> {
+    match who {
+        Who::Public => None,
+        Who::Friend => Some(Role::CriticalFriend),
+        Who::Editor => Some(Role::Editor),
+        Who::Admin => Some(Role::Admin),
+    }
+}
+
+async fn browser_for(app: &TestApp, who: Who) -> Browser {
+    match role_of(who) {
+        None => app.browser(),
+        Some(role) => app.signed_in(role).await.0,
+    }
+}
+
+/// Fresh records for each request, so one request's effect cannot decide the next.
+async fn concrete_path(app: &TestApp, pattern: &str) -> String {
+    if pattern.contains("/admin/invites/{id}") {
+        let mut tx = app.db.begin_write().await.unwrap();
+        let email = format!("invitee{}@example.org", rand_suffix());
+        let (id, _) =
+            app::accounts::ssr::links::create_invite(&mut tx, &email, Role::CriticalFriend, None)
+                .await
+                .unwrap();
+        tx.commit().await.unwrap();
+        return pattern.replace("{id}", &id.to_string());
+    }
+    if pattern.contains("/admin/users/{id}") {
+        let target = app.create_user(Role::CriticalFriend).await;
+        return pattern.replace("{id}", &target.id.to_string());
+    }
+    pattern.replace("{token}", "0000")
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(1);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Refused means: signed out, sent to sign in (or 401); signed in, 403.
+fn refused(status: u16, location: &str) -> bool {
+    status == 401 || status == 403 || (status == 303 && location.starts_with("/sign-in?next="))
+}
+
+#[test]
+fn every_route_in_the_service_has_a_line_in_the_matrix() {
+    let mut listed: Vec<(&str, &str)> = ROUTES.iter().map(|(m, p, _)| (*m, *p)).collect();
+    let mut served: Vec<(&str, &str)> = ENDPOINTS.iter().map(|e| (e.method, e.path)).collect();
+    listed.sort_unstable();
+    served.sort_unstable();
+    assert_eq!(
+        listed, served,
+        "ENDPOINTS and this matrix must list the same routes"
+    );
+}
+
+#[test]
+fn every_server_function_has_a_line_in_the_matrix() {
+    let mut listed: Vec<&str> = SERVER_FNS.iter().map(|(path, _, _)| *path).collect();
+    let mut served: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    listed.sort_unstable();
+    served.sort_unstable();
+    served.dedup();
+    assert_eq!(
+        listed, served,
+        "a server function is missing from SERVER_FNS (or listed but gone)"
+    );
+}
+
+#[tokio::test]
+async fn every_guarded_route_allows_exactly_the_roles_in_the_matrix() {
+    let app = spawn_app().await;
+    let mut mismatches = Vec::new();
+    for (method, pattern, allowed) in ROUTES {
+        let endpoint = ENDPOINTS
+            .iter()
+            .find(|e| e.path == *pattern && e.method == *method)
+            .unwrap();
+        for who in EVERYONE {
+            let expected_allowed = allowed.contains(who);
+            if endpoint.access == Access::Anyone {
+                assert!(expected_allowed, "{pattern} is open to anyone in ENDPOINTS");
+                continue;
+            }
+            let browser = browser_for(&app, *who).await;
+            let path = concrete_path(&app, pattern).await;
+            let reply = if *method == "GET" {
+                browser.get(&path).await
+            } else {
+                browser.post(&path, &[]).await
+            };
+            let was_refused = refused(reply.status, &reply.location);
+            if was_refused == expected_allowed {
+                mismatches.push(format!(
+                    "{method} {path} as {who:?}: status {} {}",
+                    reply.status, reply.location
+                ));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+}
+
+#[tokio::test]
+async fn every_guarded_server_function_allows_exactly_the_roles_in_the_matrix() {
+    let app = spawn_app().await;
+    let mut mismatches = Vec::new();
+    for (path, allowed, body) in SERVER_FNS
+        .iter()
+        .filter(|(_, allowed, _)| *allowed != EVERYONE)
+    {
+        for who in EVERYONE {
+            let browser = browser_for(&app, *who).await;
+            let reply = browser
+                .send(
+                    browser
+                        .client
+                        .post(format!("{}{path}", app.address))
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .header("accept", "application/json")
+                        .body(body.to_string()),
+                )
+                .await;
+            let was_refused = reply.status == 401 || reply.status == 403;
+            if was_refused == allowed.contains(who) || (!was_refused && reply.status != 200) {
+                mismatches.push(format!(
+                    "{path} as {who:?}: status {} {}",
+                    reply.status, reply.body
+                ));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+}
