@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { adminEmail, adminPassword } from "./accounts";
 
 // Runs against the release build made by scripts/build, on its own port and a fresh data
 // folder, in Debian's chromium (no browser download).
@@ -28,7 +29,11 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${dataDir} && target/release/candour serve`,
+    // One administrator account for the tests that sign in (see tests/accounts.spec.ts).
+    command:
+      `rm -rf ${dataDir} && ` +
+      `echo '${adminPassword}' | target/release/candour user create-admin --email ${adminEmail} --name 'Alex Admin' && ` +
+      `target/release/candour serve`,
     cwd: "..",
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

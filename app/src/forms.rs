@@ -203,6 +203,18 @@ pub fn SignOutButton(
     }
 }
 
+/// Text for inside a `<textarea>`. Leptos 0.8 writes a textarea's children into the
+/// server-rendered HTML without escaping them (as it does for `<script>`), so a stored
+/// `</textarea><b>` would end the box and inject markup. Escaped here on the server; in the
+/// browser the text is used as it is.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Only local paths are followed after signing in, never another site.
 pub fn safe_next(next: Option<&str>) -> String {
     next.filter(|next| {
@@ -228,8 +240,8 @@ pub mod ssr {
     use super::{BTreeMap, FormFeedback};
     use crate::{shell, state::AppState};
 
-    /// Reads an `application/x-www-form-urlencoded` body into fields. A field given twice
-    /// keeps its first value.
+    /// Reads an `application/x-www-form-urlencoded` body into fields. A field given more
+    /// than once (a group of checkboxes) has its values joined with commas.
     pub async fn read_fields(request: Request) -> (Parts, BTreeMap<String, String>) {
         let (parts, body) = request.into_parts();
         let bytes = axum::body::to_bytes(body, 1024 * 1024)
@@ -285,6 +297,15 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/account");
         assert_eq!(safe_next(Some("/\\evil.example")), "/account");
         assert_eq!(safe_next(None), "/account");
+    }
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn textarea_text_cannot_close_the_box() {
+        assert_eq!(
+            textarea_text("a </textarea> & b"),
+            "a &lt;/textarea> &amp; b"
+        );
     }
 
     #[test]

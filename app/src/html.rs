@@ -53,6 +53,25 @@ pub fn markdown_to_text(markdown: &str) -> String {
     text
 }
 
+/// The plain text of some Markdown with a blank line after each block (paragraph, heading,
+/// list item, table cell), for reading-ease figures: a heading is its own sentence.
+#[cfg(feature = "ssr")]
+pub fn markdown_to_blocks(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => text.push_str("\n\n"),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// Renders Markdown (tables, footnotes, strikethrough, heading ids) and sanitises the result:
 /// raw HTML, scripts, event attributes and `javascript:` links never survive.
 #[cfg(feature = "ssr")]

@@ -38,7 +38,10 @@ use crate::{
         EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,
         ValuesPage, YouSaidWeDidPage,
     },
-    reports::pages::{ReportHistoryPage, ReportPage, ReportsPage},
+    reports::{
+        admin_pages::{AdminReportsPage, ReportEditorPage},
+        pages::{ReportHistoryPage, ReportPage, ReportsPage},
+    },
     search::pages::SearchPage,
 };
 
@@ -121,6 +124,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reports/new") view=ReportEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reports/:id") view=ReportEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/reports/:slug") view=ReportPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/reports/:slug/history")

@@ -869,6 +869,18 @@ pub async fn reference_exists(pool: &AnyPool, reference: &str) -> Result<bool, s
     Ok(found.is_some())
 }
 
+pub async fn reference_exists_on(
+    conn: &mut sqlx::AnyConnection,
+    reference: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM recommendations WHERE reference = $1")
+            .bind(reference)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// The fields of a recommendation that staff (or a CSV import) can change. Its reference,
 /// engagement and date raised never change.
 #[derive(Debug, Clone)]

@@ -2,7 +2,12 @@
 //! with their revision history. Drafts are never public; withdrawn reports keep a page
 //! that says why, without the body.
 
+pub mod admin_pages;
+pub mod editing;
+#[cfg(feature = "ssr")]
+pub mod editor;
 pub mod pages;
+pub mod readability;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -240,7 +240,7 @@ pub fn line_diff(before: &str, after: &str) -> Vec<DiffLine> {
 }
 
 /// What the importer and the editor save.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportContent {
     pub slug: String,
     pub kind: String,
@@ -333,7 +333,8 @@ pub async fn save_report(
              body_md = excluded.body_md, body_html = excluded.body_html, toc_json = excluded.toc_json,
              reading_minutes = excluded.reading_minutes, state = excluded.state,
              first_published_at = COALESCE(reports.first_published_at, excluded.first_published_at),
-             updated_at = excluded.updated_at, version = reports.version + 1
+             updated_at = excluded.updated_at, version = reports.version + 1,
+             withdrawn_note = CASE WHEN excluded.state = 'withdrawn' THEN reports.withdrawn_note ELSE NULL END
          RETURNING id",
     )
     .bind(&content.slug)
@@ -385,6 +386,30 @@ pub async fn save_report(
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Each report's fingerprint as last synced with content/reports (see the importer).
+pub async fn synced_hashes(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<std::collections::HashMap<String, Option<String>>, sqlx::Error> {
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT slug, synced_hash FROM reports")
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
+pub async fn set_synced_hash(
+    conn: &mut sqlx::AnyConnection,
+    slug: &str,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE reports SET synced_hash = $1 WHERE slug = $2")
+        .bind(hash)
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

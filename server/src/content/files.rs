@@ -50,6 +50,21 @@ pub struct SiteFile {
     pub contact_email: Option<String>,
 }
 
+/// `glossary.toml`: jargon the report editor flags, with a plainer alternative.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryFile {
+    #[serde(default)]
+    pub term: Vec<GlossaryEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub word: String,
+    pub plain: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatusesFile {

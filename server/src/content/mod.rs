@@ -60,6 +60,7 @@ pub struct ContentSet {
     pub pages: Vec<(String, Document<PageFile>)>,
     pub recommendations: Vec<Document<RecommendationFile>>,
     pub reports: Vec<Document<ReportFile>>,
+    pub glossary: Vec<GlossaryEntry>,
 }
 
 pub async fn database_is_empty(db: &Database) -> anyhow::Result<bool> {
@@ -163,6 +164,18 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
             Vec::new()
         }
     };
+    let glossary_path = dir.join("glossary.toml");
+    let glossary = match std::fs::read_to_string(&glossary_path) {
+        Ok(text) => parse_toml::<GlossaryFile>(&glossary_path, &text, 0)
+            .map(|f| f.term)
+            .unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            }),
+        // The glossary is optional: without it the editor flags no jargon.
+        Err(_) => Vec::new(),
+    };
+    validate::glossary(&glossary_path, &glossary, &mut errors);
     let engagements = read_documents::<EngagementFile>(&dir.join("engagements"), &mut errors)?;
     let values = read_documents::<TermFile>(&dir.join("values"), &mut errors)?;
     let priorities = read_documents::<TermFile>(&dir.join("priorities"), &mut errors)?;
@@ -191,6 +204,7 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
             .collect(),
         recommendations: Vec::new(),
         reports: Vec::new(),
+        glossary,
     };
     validate::statuses(&statuses_path, &set.statuses, &mut errors);
     validate::engagements(&engagements, &mut errors);
@@ -240,6 +254,7 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
     for priority in &content.priorities {
         store::upsert_term(&mut tx, "research_priorities", priority).await?;
     }
+    store::replace_glossary(&mut tx, &content.glossary).await?;
     for (slug, page) in &content.pages {
         app::pages::ssr::upsert_page(
             &mut tx,
@@ -296,7 +311,7 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
         report.updated += 1;
         report.history_appended += doc.meta.history.len() - known;
     }
-    import_reports(&mut tx, db, &content.reports, &now).await?;
+    import_reports(&mut tx, &content.reports, &now, &mut report).await?;
     app::search::index::documents::bump_content_version(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
@@ -325,16 +340,26 @@ fn sorted(list: &[String]) -> Vec<String> {
     list
 }
 
+fn report_fingerprint(content: &app::reports::ssr::ReportContent) -> String {
+    let canonical = serde_json::to_string(content).unwrap_or_default();
+    Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// New reports are saved (a published one with its first revision); a changed file saves
-/// a new revision; an unchanged one is left alone.
+/// a new revision; an unchanged one is left alone. A report edited in the web app since
+/// the last import is kept: its file is ignored while unchanged, and a changed file is
+/// reported as a conflict rather than overwriting the web edits.
 async fn import_reports(
     tx: &mut sqlx::AnyConnection,
-    db: &Database,
     reports: &[Document<ReportFile>],
     now: &str,
+    outcome: &mut ImportReport,
 ) -> anyhow::Result<()> {
-    let _ = db;
-    let stored: HashMap<String, app::reports::ssr::ReportContent> =
+    let mut synced_hashes = app::reports::ssr::synced_hashes(tx).await?;
+    let stored: HashMap<String, (app::reports::ssr::ReportContent, Option<String>)> =
         app::reports::ssr::all_report_content_on(tx)
             .await?
             .into_iter()
@@ -342,17 +367,36 @@ async fn import_reports(
                 r.recommendations.sort();
                 r.values.sort();
                 r.priorities.sort();
-                (r.slug.clone(), r)
+                let synced = synced_hashes.remove(&r.slug).flatten();
+                (r.slug.clone(), (r, synced))
             })
             .collect();
     for doc in reports {
         let content = report_content(doc);
+        let file_hash = report_fingerprint(&content);
         let note = match stored.get(&content.slug) {
-            Some(existing) if *existing == content => continue,
-            Some(_) => "Updated from the content folder.",
+            Some((existing, synced)) => {
+                let db_hash = report_fingerprint(existing);
+                if db_hash == file_hash || synced.as_deref() == Some(file_hash.as_str()) {
+                    // Same text, or a file unchanged since the web app took over.
+                    if db_hash == file_hash && synced.as_deref() != Some(file_hash.as_str()) {
+                        app::reports::ssr::set_synced_hash(tx, &content.slug, &file_hash).await?;
+                    }
+                    continue;
+                }
+                if synced.as_deref() != Some(db_hash.as_str()) {
+                    outcome.conflicts.push(format!(
+                        "reports/{}.md: the report was edited in the web app since the last import or export, and its file differs; the database was kept (export to see its current text)",
+                        content.slug
+                    ));
+                    continue;
+                }
+                "Updated from the content folder."
+            }
             None => "First published.",
         };
         app::reports::ssr::save_report(tx, &content, note, now).await?;
+        app::reports::ssr::set_synced_hash(tx, &content.slug, &file_hash).await?;
     }
     Ok(())
 }
@@ -419,6 +463,12 @@ pub async fn export_dir(db: &Database, dir: &Path) -> anyhow::Result<usize> {
             format!("recommendations/{}.md", doc.meta.reference).into(),
             write_document(&doc.meta, &doc.body)?,
         );
+    }
+    let glossary = GlossaryFile {
+        term: store::glossary(&mut conn).await?,
+    };
+    if !glossary.term.is_empty() {
+        files.insert("glossary.toml".into(), toml::to_string(&glossary)?);
     }
     for (path, text) in &files {
         let path = dir.join(path);

@@ -500,3 +500,31 @@ pub async fn set_synced_hash(
         .await?;
     Ok(())
 }
+
+pub async fn replace_glossary(
+    conn: &mut AnyConnection,
+    terms: &[GlossaryEntry],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM glossary_terms")
+        .execute(&mut *conn)
+        .await?;
+    for term in terms {
+        sqlx::query("INSERT INTO glossary_terms (word, plain) VALUES ($1, $2)")
+            .bind(term.word.trim())
+            .bind(term.plain.trim())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn glossary(conn: &mut AnyConnection) -> Result<Vec<GlossaryEntry>, sqlx::Error> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT word, plain FROM glossary_terms ORDER BY word")
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(word, plain)| GlossaryEntry { word, plain })
+        .collect())
+}

@@ -103,6 +103,25 @@ pub fn terms(docs: &[(PathBuf, Document<TermFile>)], errors: &mut Vec<ContentErr
     }
 }
 
+pub fn glossary(path: &Path, terms: &[GlossaryEntry], errors: &mut Vec<ContentError>) {
+    let mut seen = std::collections::HashSet::new();
+    for term in terms {
+        if term.word.trim().is_empty() || term.plain.trim().is_empty() {
+            errors.push(ContentError::new(
+                path,
+                None,
+                "term: both word and plain must be filled in",
+            ));
+        } else if !seen.insert(term.word.trim().to_lowercase()) {
+            errors.push(ContentError::new(
+                path,
+                None,
+                &format!("term: {:?} is listed twice", term.word),
+            ));
+        }
+    }
+}
+
 /// `PP-17` → 17.
 pub fn reference_number(reference: &str) -> Option<i64> {
     let (_, number) = reference.split_once('-')?;

@@ -42,6 +42,10 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/admin/users/{id}/enable", ADMIN),
     ("POST", "/admin/users/{id}/reset-link", ADMIN),
     ("GET", "/admin/audit.csv", ADMIN),
+    ("POST", "/admin/reports/new", STAFF),
+    ("POST", "/admin/reports/{id}", STAFF),
+    ("POST", "/admin/reports/{id}/withdraw", STAFF),
+    ("POST", "/admin/reports/discard-kept", STAFF),
 ];
 
 /// Server functions (what pages call): who may call each, with a valid body.
@@ -63,6 +67,9 @@ const SERVER_FNS: &[(&str, &[Who], &str)] = &[
     ("/_fn/reports", EVERYONE, ""),
     ("/_fn/report", EVERYONE, "slug=x"),
     ("/_fn/report_history", EVERYONE, "slug=x"),
+    ("/_fn/admin-reports", STAFF, ""),
+    ("/_fn/report-editor", STAFF, "conflict=false"),
+    ("/_fn/report-preview", STAFF, "body=Hello"),
 ];
 
 fn role_of(who: Who) -> Option<Role> {
@@ -91,6 +98,13 @@ async fn concrete_path(app: &TestApp, pattern: &str) -> String {
                 .await
                 .unwrap();
         tx.commit().await.unwrap();
+        return pattern.replace("{id}", &id.to_string());
+    }
+    if pattern.contains("/admin/reports/{id}") {
+        let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM reports")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
         return pattern.replace("{id}", &id.to_string());
     }
     if pattern.contains("/admin/users/{id}") {

@@ -122,7 +122,6 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct TestUser {
     pub id: i64,
     pub email: String,
-    pub role: app::accounts::Role,
 }
 
 /// A browser: its own cookie jar, no redirects followed.
@@ -159,7 +158,7 @@ impl TestApp {
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        TestUser { id, email, role }
+        TestUser { id, email }
     }
 
     pub fn browser(&self) -> Browser {

@@ -7,6 +7,7 @@ mod helpers;
 mod open_data;
 mod pages;
 mod register;
+mod report_editor;
 mod reports;
 mod search;
 mod security;

@@ -66,99 +66,41 @@ const fn endpoint(
     }
 }
 
+const fn keeping_text(endpoint: Endpoint) -> Endpoint {
+    Endpoint {
+        keeps_text: true,
+        ..endpoint
+    }
+}
+
 use Access::{Anyone, Holder};
 use Permission as P;
 
 /// Every route a form posts to (and the private downloads), with who may use it.
+#[rustfmt::skip]
 pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("POST", "/sign-in", Anyone, "/sign-in"),
     endpoint("POST", "/sign-out", Anyone, "/sign-in"),
     endpoint("POST", "/invite/{token}", Anyone, "/invite/{token}"),
     endpoint("POST", "/reset/{token}", Anyone, "/reset/{token}"),
-    endpoint(
-        "POST",
-        "/account/name",
-        Holder(P::ManageOwnAccount),
-        "/account",
-    ),
-    endpoint(
-        "POST",
-        "/account/password",
-        Holder(P::ManageOwnAccount),
-        "/account",
-    ),
-    endpoint(
-        "POST",
-        "/account/sessions/end",
-        Holder(P::ManageOwnAccount),
-        "/account",
-    ),
-    endpoint(
-        "POST",
-        "/account/sessions/end-others",
-        Holder(P::ManageOwnAccount),
-        "/account",
-    ),
-    endpoint(
-        "POST",
-        "/account/delete",
-        Holder(P::ManageOwnAccount),
-        "/account",
-    ),
-    endpoint(
-        "GET",
-        "/account/export.json",
-        Holder(P::ManageOwnAccount),
-        "/account",
-    ),
-    endpoint(
-        "POST",
-        "/admin/users/invite",
-        Holder(P::InviteCriticalFriends),
-        "/admin/users",
-    ),
-    endpoint(
-        "POST",
-        "/admin/invites/{id}/resend",
-        Holder(P::InviteCriticalFriends),
-        "/admin/users",
-    ),
-    endpoint(
-        "POST",
-        "/admin/invites/{id}/revoke",
-        Holder(P::InviteCriticalFriends),
-        "/admin/users",
-    ),
-    endpoint(
-        "POST",
-        "/admin/users/{id}/role",
-        Holder(P::ManageAccounts),
-        "/admin/users",
-    ),
-    endpoint(
-        "POST",
-        "/admin/users/{id}/disable",
-        Holder(P::ManageAccounts),
-        "/admin/users",
-    ),
-    endpoint(
-        "POST",
-        "/admin/users/{id}/enable",
-        Holder(P::ManageAccounts),
-        "/admin/users",
-    ),
-    endpoint(
-        "POST",
-        "/admin/users/{id}/reset-link",
-        Holder(P::ManageAccounts),
-        "/admin/users",
-    ),
-    endpoint(
-        "GET",
-        "/admin/audit.csv",
-        Holder(P::ViewAuditLog),
-        "/admin/audit",
-    ),
+    endpoint("POST", "/account/name", Holder(P::ManageOwnAccount), "/account"),
+    endpoint("POST", "/account/password", Holder(P::ManageOwnAccount), "/account"),
+    endpoint("POST", "/account/sessions/end", Holder(P::ManageOwnAccount), "/account"),
+    endpoint("POST", "/account/sessions/end-others", Holder(P::ManageOwnAccount), "/account"),
+    endpoint("POST", "/account/delete", Holder(P::ManageOwnAccount), "/account"),
+    endpoint("GET", "/account/export.json", Holder(P::ManageOwnAccount), "/account"),
+    endpoint("POST", "/admin/users/invite", Holder(P::InviteCriticalFriends), "/admin/users"),
+    endpoint("POST", "/admin/invites/{id}/resend", Holder(P::InviteCriticalFriends), "/admin/users"),
+    endpoint("POST", "/admin/invites/{id}/revoke", Holder(P::InviteCriticalFriends), "/admin/users"),
+    endpoint("POST", "/admin/users/{id}/role", Holder(P::ManageAccounts), "/admin/users"),
+    endpoint("POST", "/admin/users/{id}/disable", Holder(P::ManageAccounts), "/admin/users"),
+    endpoint("POST", "/admin/users/{id}/enable", Holder(P::ManageAccounts), "/admin/users"),
+    endpoint("POST", "/admin/users/{id}/reset-link", Holder(P::ManageAccounts), "/admin/users"),
+    endpoint("GET", "/admin/audit.csv", Holder(P::ViewAuditLog), "/admin/audit"),
+    keeping_text(endpoint("POST", "/admin/reports/new", Holder(P::EditReports), "/admin/reports/new")),
+    keeping_text(endpoint("POST", "/admin/reports/{id}", Holder(P::EditReports), "/admin/reports/{id}")),
+    endpoint("POST", "/admin/reports/{id}/withdraw", Holder(P::PublishReports), "/admin/reports/{id}"),
+    endpoint("POST", "/admin/reports/discard-kept", Holder(P::EditReports), "/admin/reports"),
 ];
 
 fn endpoint_for(method: &str, path: &str) -> Endpoint {
@@ -225,6 +167,26 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(admin::reset_link),
         ),
         ("GET", "/admin/audit.csv", get(admin::audit_csv)),
+        (
+            "POST",
+            "/admin/reports/new",
+            post(crate::reports::editor::create),
+        ),
+        (
+            "POST",
+            "/admin/reports/{id}",
+            post(crate::reports::editor::save),
+        ),
+        (
+            "POST",
+            "/admin/reports/{id}/withdraw",
+            post(crate::reports::editor::withdraw),
+        ),
+        (
+            "POST",
+            "/admin/reports/discard-kept",
+            post(crate::reports::editor::discard_kept),
+        ),
     ];
     let mut router = Router::new();
     for (method, path, handler) in handlers {
@@ -301,7 +263,9 @@ pub(crate) fn set_path(parts: &mut Parts, path: &str) {
     }
 }
 
-/// The signed-in person (the guard has already checked there is one).
+/// The signed-in person (the guard has already checked there is one). The error is the
+/// response to send, as axum handlers return it.
+#[allow(clippy::result_large_err)]
 pub(crate) fn viewer_of(parts: &Parts) -> Result<Viewer, Response> {
     parts
         .extensions
@@ -356,9 +320,9 @@ mod tests {
 
     #[test]
     fn the_page_of_an_endpoint_takes_its_parameters_from_the_address() {
-        let publish = endpoint_for("POST", "/admin/reports/{id}/publish");
+        let withdraw = endpoint_for("POST", "/admin/reports/{id}/withdraw");
         assert_eq!(
-            page_for(&publish, "/admin/reports/7/publish"),
+            page_for(&withdraw, "/admin/reports/7/withdraw"),
             "/admin/reports/7"
         );
         let role = endpoint_for("POST", "/admin/users/{id}/role");

@@ -108,16 +108,18 @@ pub async fn email_of(db: &Database, user_id: i64) -> Result<String, sqlx::Error
     Ok(email.unwrap_or_default())
 }
 
+type AccountRow = (
+    i64,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
 pub async fn list(db: &Database) -> Result<Vec<AccountSummary>, sqlx::Error> {
-    let rows: Vec<(
-        i64,
-        Option<String>,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<AccountRow> = sqlx::query_as(
         "SELECT u.id, u.email, u.display_name, u.role, u.state, u.created_at, \
                     (SELECT MAX(s.seen_at) FROM sessions s WHERE s.user_id = u.id) \
              FROM users u WHERE u.state <> 'deleted' ORDER BY u.display_name, u.id",
