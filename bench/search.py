@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Search benchmark: 10,000 generated recommendations (plus the real values, priorities and
-engagements). Reports the full index build time and p50/p99 latency of the 20 queries in
-bench/search_queries.txt, through the HTTP endpoint (/api/v1/search) and through the search
-module alone (server/examples/search_bench.rs), and, side by side in the same run, SQLite
-FTS5 (porter stemming, bm25 with the same field weights, snippets) on the same documents.
-Run from the repository root after scripts/build: `python3 bench/search.py`.
+"""Search benchmark: 10,000 generated recommendations and 1,000 generated reports (300 to
+1,500 words each), plus the real reports, values, priorities and engagements. Reports the
+full index build time and p50/p99 latency of the 20 queries in bench/search_queries.txt,
+through the HTTP endpoint (/api/v1/search) and through the search module alone
+(server/examples/search_bench.rs), and, side by side in the same run, SQLite FTS5 (porter
+stemming, bm25 with the same field weights, snippets) on the recommendations and published
+reports (the values, priorities and engagements, a few dozen documents, are tantivy's only).
+Run from the repository root after scripts/build: `python3 bench/search.py`
+(BENCH_RECOMMENDATIONS, BENCH_REPORTS and BENCH_REPEATS change the sizes).
 """
 import http.client
 import os
@@ -21,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "target/release/candour"
 COUNT = int(os.environ.get("BENCH_RECOMMENDATIONS", "10000"))
+REPORTS = int(os.environ.get("BENCH_REPORTS", "1000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "50"))
 PORT = 3212
 QUERIES = [q for q in (ROOT / "bench/search_queries.txt").read_text().splitlines() if q.strip()]
@@ -44,7 +48,8 @@ def wait_for(port):
 
 
 def fts5(db_path, work):
-    """The same documents in an FTS5 table; returns build seconds and per-query times."""
+    """The recommendations and published reports in an FTS5 table, columns weighted as in
+    tantivy; returns the document count, build seconds and per-query times."""
     source = sqlite3.connect(db_path)
     rows = source.execute(
         "SELECT r.reference, r.reference || ': ' || r.title, r.summary,"
@@ -55,6 +60,10 @@ def fts5(db_path, work):
         "           ON p.id = l.priority_id WHERE l.recommendation_id = r.id), '')"
         " FROM recommendations r JOIN statuses s ON s.key = r.status_key"
         " JOIN engagements e ON e.id = r.engagement_id").fetchall()
+    # Reports as tantivy has them (app/src/search/index/documents.rs): published only; title,
+    # summary and body (Markdown, like the recommendation bodies above); no reference.
+    rows += source.execute(
+        "SELECT '', title, summary, body_md FROM reports WHERE state = 'published'").fetchall()
     fts = sqlite3.connect(work / "fts.db")
     started = time.perf_counter()
     fts.execute("CREATE VIRTUAL TABLE docs USING fts5(reference, title, summary, body, tokenize='porter unicode61')")
@@ -88,7 +97,7 @@ def fts5(db_path, work):
                 " ORDER BY bm25(docs, 5.0, 3.0, 2.0, 1.0) LIMIT 10", (match,)).fetchall()
             times.append((time.perf_counter() - t) * 1000)
         results[q] = (total, pct(times, 50), pct(times, 99))
-    return build, results
+    return len(rows), build, results
 
 
 def main():
@@ -97,7 +106,8 @@ def main():
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "server", "--example", "search_bench"], cwd=ROOT, check=True)
     work = Path(tempfile.mkdtemp(prefix="candour-search-bench-"))
     content = work / "content"
-    subprocess.run([sys.executable, str(ROOT / "bench/generate_register.py"), str(content), str(COUNT)], check=True)
+    subprocess.run([sys.executable, str(ROOT / "bench/generate_register.py"), str(content), str(COUNT), str(REPORTS)],
+                   check=True)
     env = dict(os.environ, CANDOUR_DATA_DIR=str(work / "data"), CANDOUR_CONTENT_DIR=str(content),
                CANDOUR_ADDR=f"127.0.0.1:{PORT}", CANDOUR_SITE_DIR=str(ROOT / "target/site"), RUST_LOG="warn")
     subprocess.run([str(BINARY), "import"], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -123,11 +133,13 @@ def main():
                 times.append((time.perf_counter() - t) * 1000)
                 assert response.status == 200
             http_times[q] = (pct(times, 50), pct(times, 99))
-        fts_build, fts_results = fts5(db_path, work)
+        fts_documents, fts_build, fts_results = fts5(db_path, work)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"\n{build_line[1]} documents; tantivy full build {float(build_line[2]):.2f} s; "
+    print(f"\n{COUNT:,} generated recommendations, {REPORTS:,} generated reports, plus the real reports, "
+          f"values, priorities and engagements: {build_line[1]} documents in tantivy, {fts_documents} in FTS5 "
+          f"(recommendations and published reports); tantivy full build {float(build_line[2]):.2f} s; "
           f"SQLite FTS5 build {fts_build:.2f} s; {REPEATS} runs per query\n")
     print("| query | tantivy hits | HTTP p50 / p99 ms | module p50 / p99 ms | FTS5 hits | FTS5 p50 / p99 ms |")
     print("|---|---|---|---|---|---|")

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     accounts::{
-        handlers::{again, done, internal, viewer_of},
+        handlers::{again, done, internal, SignedIn},
         ssr::{
             audit::{self, Change},
             drafts, now,
@@ -417,16 +417,21 @@ async fn show_again(
     again(state, parts, page, feedback, status).await
 }
 
-pub async fn create(State(state): State<AppState>, request: Request) -> Response {
-    write(state, None, request).await
+pub async fn create(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
+    write(state, None, viewer, request).await
 }
 
 pub async fn save(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    write(state, Some(id), request).await
+    write(state, Some(id), viewer, request).await
 }
 
 enum Outcome {
@@ -437,12 +442,8 @@ enum Outcome {
 }
 
 /// Saves the form: `action` is `preview` (nothing saved), `save` or `publish`.
-async fn write(state: AppState, id: Option<i64>, request: Request) -> Response {
+async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Request) -> Response {
     let (parts, fields) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let page = draft_key(id);
     let action = fields
         .get("action")
@@ -590,13 +591,10 @@ async fn write(state: AppState, id: Option<i64>, request: Request) -> Response {
 pub async fn withdraw(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
     let (parts, fields) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let page = draft_key(Some(id));
     let reason = fields
         .get("reason")
@@ -668,12 +666,12 @@ pub async fn withdraw(
 }
 
 /// Throws away text kept from a session that ended (the person chose the saved version).
-pub async fn discard_kept(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, fields) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
+pub async fn discard_kept(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
+    let (_, fields) = read_fields(request).await;
     let page = fields.get("page").cloned().unwrap_or_default();
     let page = if page == "/admin/reports/new"
         || page

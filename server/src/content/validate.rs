@@ -116,7 +116,7 @@ pub fn glossary(path: &Path, terms: &[GlossaryEntry], errors: &mut Vec<ContentEr
             errors.push(ContentError::new(
                 path,
                 None,
-                &format!("term: {:?} is listed twice", term.word),
+                format!("term: {:?} is listed twice", term.word),
             ));
         }
     }

@@ -7,7 +7,7 @@ use axum::{
 };
 use tower_sessions::Session;
 
-use super::{again, attachment, done, internal, viewer_of};
+use super::{again, attachment, done, internal, SignedIn};
 use crate::{
     accounts::ssr::{
         audit::{self, Change},
@@ -19,12 +19,12 @@ use crate::{
 
 const PAGE: &str = "/account";
 
-pub async fn change_name(State(state): State<AppState>, request: Request) -> Response {
+pub async fn change_name(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
     let (parts, fields) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let name = fields.get("display_name").cloned().unwrap_or_default();
     let mut feedback = FormFeedback::for_form("name");
     feedback.values.insert("display_name".into(), name.clone());
@@ -64,12 +64,12 @@ pub async fn change_name(State(state): State<AppState>, request: Request) -> Res
     }
 }
 
-pub async fn change_password(State(state): State<AppState>, request: Request) -> Response {
+pub async fn change_password(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
     let (parts, fields) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let mut feedback = FormFeedback::for_form("password");
     let current = field("current_password");
@@ -135,12 +135,12 @@ pub async fn change_password(State(state): State<AppState>, request: Request) ->
     }
 }
 
-pub async fn end_session(State(state): State<AppState>, request: Request) -> Response {
+pub async fn end_session(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
     let (parts, fields) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let handle = fields.get("session").cloned().unwrap_or_default();
     match session_store::end_session(&state.db, viewer.id, &handle).await {
         Ok(true) => done(PAGE, "session-ended"),
@@ -160,12 +160,12 @@ pub async fn end_session(State(state): State<AppState>, request: Request) -> Res
     }
 }
 
-pub async fn end_other_sessions(State(state): State<AppState>, request: Request) -> Response {
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
     let (parts, _) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let keep = current_session_id_of(&parts);
     match session_store::end_sessions_of(&state.db, viewer.id, keep.as_deref()).await {
         Ok(_) => done(PAGE, "sessions-ended"),
@@ -176,13 +176,10 @@ pub async fn end_other_sessions(State(state): State<AppState>, request: Request)
 pub async fn delete_account(
     State(state): State<AppState>,
     session: Session,
+    SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
     let (parts, fields) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let mut feedback = FormFeedback::for_form("delete");
     let password = fields.get("delete_password").cloned().unwrap_or_default();
     if fields.get("confirm_delete").map(String::as_str) != Some("yes") {
@@ -257,12 +254,7 @@ pub async fn delete_account(
     }
 }
 
-pub async fn export(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, _) = request.into_parts();
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
+pub async fn export(State(state): State<AppState>, SignedIn(viewer): SignedIn) -> Response {
     match users::export(&state.db, viewer.id).await {
         Ok(data) => attachment(
             "application/json",

@@ -7,7 +7,7 @@ use axum::{
     response::Response,
 };
 
-use super::{again, attachment, done, internal, viewer_of};
+use super::{again, attachment, done, internal, SignedIn};
 use crate::{
     accounts::{
         permissions::invitable_roles,
@@ -59,12 +59,12 @@ fn may_invite(viewer: &Viewer, role: Role) -> bool {
     invitable_roles(viewer.role).contains(&role)
 }
 
-pub async fn invite(State(state): State<AppState>, request: Request) -> Response {
+pub async fn invite(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
     let (parts, fields) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let email = users::normalise_email(fields.get("email").map(String::as_str).unwrap_or_default());
     let role = fields.get("role").and_then(|r| Role::parse(r));
     let mut feedback = FormFeedback::for_form("invite");
@@ -137,13 +137,10 @@ pub async fn invite(State(state): State<AppState>, request: Request) -> Response
 pub async fn resend_invite(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
     let (parts, _) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let resent = async {
         let mut tx = state.db.begin_write().await?;
         let Some((email, role)) = links::invite_details(&mut tx, id).await? else {
@@ -182,13 +179,10 @@ pub async fn resend_invite(
 pub async fn revoke_invite(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
     let (parts, _) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let revoked = async {
         let mut tx = state.db.begin_write().await?;
         let Some((_, role)) = links::invite_details(&mut tx, id).await? else {
@@ -260,8 +254,10 @@ async fn account_change_refused(
 }
 
 /// Applies one admin change to an account, with its audit entry, or says why not.
+#[allow(clippy::too_many_arguments)]
 async fn change_account(
     state: &AppState,
+    viewer: Viewer,
     parts: Parts,
     id: i64,
     action: &'static str,
@@ -272,10 +268,6 @@ async fn change_account(
     ) -> Result<(String, String), sqlx::Error>,
     notice: &str,
 ) -> Response {
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let outcome = async {
         let mut tx = state.db.begin_write().await?;
         let Some(target) = users::account(&mut tx, id).await? else {
@@ -315,6 +307,7 @@ async fn change_account(
 pub async fn change_role(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
     let (parts, fields) = read_fields(request).await;
@@ -330,6 +323,7 @@ pub async fn change_role(
     };
     change_account(
         &state,
+        viewer,
         parts,
         id,
         "account.role-changed",
@@ -349,11 +343,13 @@ pub async fn change_role(
 pub async fn disable(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
     let (parts, _) = read_fields(request).await;
     change_account(
         &state,
+        viewer,
         parts,
         id,
         "account.disabled",
@@ -374,11 +370,13 @@ pub async fn disable(
 pub async fn enable(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
     let (parts, _) = read_fields(request).await;
     change_account(
         &state,
+        viewer,
         parts,
         id,
         "account.enabled",
@@ -395,13 +393,10 @@ pub async fn enable(
 pub async fn reset_link(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
     let (parts, _) = read_fields(request).await;
-    let viewer = match viewer_of(&parts) {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let created = async {
         let mut tx = state.db.begin_write().await?;
         let Some(target) = users::account(&mut tx, id).await? else {

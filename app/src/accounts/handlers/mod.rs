@@ -263,15 +263,20 @@ pub(crate) fn set_path(parts: &mut Parts, path: &str) {
     }
 }
 
-/// The signed-in person (the guard has already checked there is one). The error is the
-/// response to send, as axum handlers return it.
-#[allow(clippy::result_large_err)]
-pub(crate) fn viewer_of(parts: &Parts) -> Result<Viewer, Response> {
-    parts
-        .extensions
-        .get::<RequestViewer>()
-        .and_then(|rv| rv.viewer.clone())
-        .ok_or_else(|| Redirect::to("/sign-in").into_response())
+/// The signed-in person, for handlers behind a guard that has already checked there is one.
+pub struct SignedIn(pub Viewer);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+        parts
+            .extensions
+            .get::<RequestViewer>()
+            .and_then(|rv| rv.viewer.clone())
+            .map(SignedIn)
+            .ok_or_else(|| Redirect::to("/sign-in").into_response())
+    }
 }
 
 /// After a form worked: to a page, with a fixed notice (`?done=`).
