@@ -94,7 +94,10 @@ impl Database {
                 .run(&self.pool)
                 .await
                 .context("running SQLite migrations")?,
-            Backend::Postgres => anyhow::bail!("PostgreSQL migrations are not written yet"),
+            Backend::Postgres => sqlx::migrate!("../migrations/postgres")
+                .run(&self.pool)
+                .await
+                .context("running PostgreSQL migrations")?,
         }
         Ok(())
     }
@@ -107,13 +110,20 @@ impl Database {
         self.backend
     }
 
-    /// Starts a write transaction. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`) so a read-then-write transaction never fails half-way with
-    /// SQLITE_BUSY when another writer commits in between.
+    /// Starts a write transaction that holds the database's write lock from the start, so
+    /// read-then-write transactions (version checks, "next sequence number", "last admin")
+    /// run one at a time. SQLite: `BEGIN IMMEDIATE` (which also avoids SQLITE_BUSY half-way).
+    /// PostgreSQL: a transaction-scoped advisory lock with the same effect across instances.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(7267)")
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
         }
     }
 

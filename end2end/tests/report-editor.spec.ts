@@ -68,7 +68,7 @@ test("without JavaScript the Preview button shows the preview and a draft stays 
   await expect(editor.preview().getByRole("heading", { name: "What they cannot do" })).toBeVisible();
   await expect(page.getByLabel("Title")).toHaveValue("A draft about consent");
   await expect(editor.body()).toHaveValue(BODY);
-  await editor.expectNoAxeViolations();
+  // (axe needs JavaScript in the page, so the markup is checked in the test above.)
   await page.locator("[data-test=save-draft]").click();
   await expect(page.locator("[data-test=notice]")).toHaveText("The report has been saved as a draft.");
   await expect(page.locator("[data-test=report-state]")).toHaveText("Draft");

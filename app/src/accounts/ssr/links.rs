@@ -153,11 +153,16 @@ pub async fn redeem(
     let user_id = row.as_ref().and_then(|r| r.4);
     let (id, state) = state_of(row);
     if let (Some(id), LinkState::Invite { .. } | LinkState::Reset { .. }) = (id, &state) {
-        sqlx::query("UPDATE account_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(now())
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        let marked =
+            sqlx::query("UPDATE account_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+                .bind(now())
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        if marked.rows_affected() != 1 {
+            // Someone else used it a moment ago.
+            return Ok((LinkState::Used, None));
+        }
     }
     Ok((state, user_id))
 }

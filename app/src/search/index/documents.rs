@@ -177,7 +177,7 @@ pub async fn content_version(pool: &AnyPool) -> Result<i64, sqlx::Error> {
 pub async fn bump_content_version(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO site_settings (key, value) VALUES ('content_version', '1')
-         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(site_settings.value AS INTEGER) + 1 AS TEXT)",
+         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(site_settings.value AS BIGINT) + 1 AS TEXT)",
     )
     .execute(conn)
     .await?;
