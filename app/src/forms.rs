@@ -92,6 +92,11 @@ const NOTICES: &[(&str, &str)] = &[
         "The report has been withdrawn. Its page now says why.",
     ),
     ("draft-discarded", "The kept text has been discarded."),
+    (
+        "status-recorded",
+        "The status change has been recorded and added to the public history.",
+    ),
+    ("response-saved", "The response has been saved."),
 ];
 
 pub fn notice_text(key: &str) -> Option<&'static str> {

@@ -38,6 +38,7 @@ use crate::{
         EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,
         ValuesPage, YouSaidWeDidPage,
     },
+    register::staff::StaffRecordPage,
     reports::{
         admin_pages::{AdminReportsPage, ReportEditorPage},
         pages::{ReportHistoryPage, ReportPage, ReportsPage},
@@ -125,6 +126,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/actions/:reference") view=StaffRecordPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports/new") view=ReportEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports/:id") view=ReportEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/reports/:slug") view=ReportPage ssr=SsrMode::Async />

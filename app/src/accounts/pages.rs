@@ -175,6 +175,7 @@ pub fn AccountPage() -> impl IntoView {
                         <ul class="nhsuk-list nhsuk-list--bullet">
                             {staff.then(|| view! { <li><a href="/admin/reports">"Write and publish reports"</a></li> })}
                             {staff.then(|| view! { <li><a href="/admin/users">"Invite people"</a></li> })}
+                            {staff.then(|| view! { <li>"Record a status change or response: open a recommendation in "<a href="/actions">"the register"</a>" and choose “Update this recommendation”"</li> })}
                             {admin.then(|| view! { <li><a href="/admin/audit">"Audit log"</a></li> })}
                         </ul>
                     })}

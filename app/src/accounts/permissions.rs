@@ -55,10 +55,12 @@ pub enum Permission {
     /// Change roles, disable and enable accounts, issue password reset links.
     ManageAccounts,
     ViewAuditLog,
+    /// Record status changes and responses on the register.
+    RecordStatusChanges,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ManageOwnAccount,
         Permission::ViewDraftReports,
         Permission::EditReports,
@@ -67,6 +69,7 @@ impl Permission {
         Permission::InviteStaff,
         Permission::ManageAccounts,
         Permission::ViewAuditLog,
+        Permission::RecordStatusChanges,
     ];
 }
 
@@ -78,7 +81,8 @@ pub fn holders(permission: Permission) -> &'static [Role] {
         Permission::ViewDraftReports
         | Permission::EditReports
         | Permission::PublishReports
-        | Permission::InviteCriticalFriends => &[Editor, Admin],
+        | Permission::InviteCriticalFriends
+        | Permission::RecordStatusChanges => &[Editor, Admin],
         Permission::InviteStaff | Permission::ManageAccounts | Permission::ViewAuditLog => &[Admin],
     }
 }

@@ -6,6 +6,7 @@ pub mod pages;
 pub mod query;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod staff;
 
 use serde::{Deserialize, Serialize};
 

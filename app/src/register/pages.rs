@@ -246,6 +246,11 @@ pub fn RecommendationPage() -> impl IntoView {
                 </nav>
                 <span class="nhsuk-caption-l">{format!("Recommendation {} · {}", row.reference, row.engagement_name)}</span>
                 <h1 data-test="recommendation-title">{row.title.clone()}</h1>
+                {crate::accounts::viewer_now()
+                    .filter(|viewer| viewer.may(crate::accounts::Permission::RecordStatusChanges))
+                    .map(|_| view! {
+                        <p><a class="nhsuk-button nhsuk-button--secondary" href=format!("/admin/actions/{}", row.reference) data-test="staff-update">"Update this recommendation"</a></p>
+                    })}
                 <p class="nhsuk-lede-text">{row.summary.clone()}</p>
                 <dl class="nhsuk-summary-list" data-test="recommendation-facts">
                     <div class="nhsuk-summary-list__row">

@@ -46,6 +46,8 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/admin/reports/{id}", STAFF),
     ("POST", "/admin/reports/{id}/withdraw", STAFF),
     ("POST", "/admin/reports/discard-kept", STAFF),
+    ("POST", "/admin/actions/{reference}/status", STAFF),
+    ("POST", "/admin/actions/{reference}/response", STAFF),
 ];
 
 /// Server functions (what pages call): who may call each, with a valid body.
@@ -70,6 +72,7 @@ const SERVER_FNS: &[(&str, &[Who], &str)] = &[
     ("/_fn/admin-reports", STAFF, ""),
     ("/_fn/report-editor", STAFF, "conflict=false"),
     ("/_fn/report-preview", STAFF, "body=Hello"),
+    ("/_fn/staff-record", STAFF, "reference=PP-1"),
 ];
 
 fn role_of(who: Who) -> Option<Role> {
@@ -111,7 +114,9 @@ async fn concrete_path(app: &TestApp, pattern: &str) -> String {
         let target = app.create_user(Role::CriticalFriend).await;
         return pattern.replace("{id}", &target.id.to_string());
     }
-    pattern.replace("{token}", "0000")
+    pattern
+        .replace("{token}", "0000")
+        .replace("{reference}", "PP-1")
 }
 
 fn rand_suffix() -> u64 {

@@ -101,6 +101,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     keeping_text(endpoint("POST", "/admin/reports/{id}", Holder(P::EditReports), "/admin/reports/{id}")),
     endpoint("POST", "/admin/reports/{id}/withdraw", Holder(P::PublishReports), "/admin/reports/{id}"),
     endpoint("POST", "/admin/reports/discard-kept", Holder(P::EditReports), "/admin/reports"),
+    endpoint("POST", "/admin/actions/{reference}/status", Holder(P::RecordStatusChanges), "/admin/actions/{reference}"),
+    endpoint("POST", "/admin/actions/{reference}/response", Holder(P::RecordStatusChanges), "/admin/actions/{reference}"),
 ];
 
 fn endpoint_for(method: &str, path: &str) -> Endpoint {
@@ -186,6 +188,16 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "POST",
             "/admin/reports/discard-kept",
             post(crate::reports::editor::discard_kept),
+        ),
+        (
+            "POST",
+            "/admin/actions/{reference}/status",
+            post(crate::register::staff::ssr::record_status),
+        ),
+        (
+            "POST",
+            "/admin/actions/{reference}/response",
+            post(crate::register::staff::ssr::save_response),
         ),
     ];
     let mut router = Router::new();

@@ -1,0 +1,439 @@
+//! Staff recording what the SDE did: a status change (appended to the public history with
+//! its note) and the response ("what we did"), at `/admin/actions/{ref}`. The form routes
+//! are listed in `accounts::handlers::ENDPOINTS`; each change writes its audit entry.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+use super::StatusInfo;
+use crate::{
+    components::{loaded, page_title},
+    error::AppError,
+    forms::{feedback, textarea_text, DoneNotice, ErrorSummary, TextField},
+};
+
+pub const NOTE_MAX: usize = 1000;
+
+/// One recommendation as staff edit it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRecord {
+    pub reference: String,
+    pub title: String,
+    pub status_key: String,
+    pub status_name: String,
+    pub status_changed: String,
+    pub team: String,
+    pub what_we_did: String,
+    pub progress: Option<i64>,
+    pub target: Option<String>,
+    /// A fingerprint of the response as loaded: a form posted from an older copy (someone
+    /// else saved meanwhile) is refused rather than overwriting theirs.
+    pub revision: String,
+    pub statuses: Vec<StatusInfo>,
+    pub today: String,
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "staff-record")]
+pub async fn get_staff_record(reference: String) -> Result<StaffRecord, AppError> {
+    crate::accounts::ssr::require(crate::accounts::Permission::RecordStatusChanges)?;
+    let state = crate::state::app_state()?;
+    ssr::staff_record(&state.db, &reference)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[component]
+pub fn StaffRecordPage() -> impl IntoView {
+    let reference = use_params_map()
+        .get_untracked()
+        .get("reference")
+        .unwrap_or_default();
+    loaded(
+        move || get_staff_record(reference.clone()),
+        |record| {
+            let values = |form: &str, field: &str| feedback(form).and_then(|f| f.value(field));
+            let chosen = values("status", "status").unwrap_or_default();
+            let status_error = feedback("status").and_then(|f| f.error_for("status"));
+            let response_error = feedback("response").and_then(|f| f.error_for("what_we_did"));
+            let what_we_did =
+                values("response", "what_we_did").unwrap_or_else(|| record.what_we_did.clone());
+            let progress = values("response", "progress")
+                .unwrap_or_else(|| record.progress.map(|p| p.to_string()).unwrap_or_default());
+            let target = values("response", "target")
+                .unwrap_or_else(|| record.target.clone().unwrap_or_default());
+            let has_status_error = status_error.is_some();
+            let has_response_error = response_error.is_some();
+            view! {
+                <Title text=page_title(format!("Update {}", record.reference)) />
+                <DoneNotice />
+                <ErrorSummary form="status" />
+                <ErrorSummary form="response" />
+                <span class="nhsuk-caption-l">{format!("Recommendation {}", record.reference)}</span>
+                <h1>{record.title.clone()}</h1>
+                <p>
+                    "Now: "<strong data-test="current-status">{record.status_name.clone()}</strong>
+                    {format!(" since {}. ", record.status_changed)}
+                    <a href=format!("/actions/{}", record.reference)>"See the public page"</a>
+                </p>
+                <div class="nhsuk-grid-row">
+                    <div class="nhsuk-grid-column-two-thirds">
+                        <h2 id="status-heading">"Record a status change"</h2>
+                        <p>"The change and its note are added to the public history, which is never edited or deleted."</p>
+                        <form method="post" action=format!("/admin/actions/{}/status", record.reference) novalidate aria-labelledby="status-heading" data-test="status-form">
+                            <div class="nhsuk-form-group" class:nhsuk-form-group--error=has_status_error>
+                                <fieldset class="nhsuk-fieldset" id="status">
+                                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"New status"</legend>
+                                    {status_error.map(|m| view! { <span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">"Error: "</span>{m}</span> })}
+                                    <div class="nhsuk-radios">
+                                        {record.statuses.iter().filter(|s| s.key != record.status_key).map(|s| {
+                                            let id = format!("status-{}", s.key);
+                                            let hint = format!("{id}-hint");
+                                            view! {
+                                                <div class="nhsuk-radios__item">
+                                                    <input class="nhsuk-radios__input" id=id.clone() name="status" type="radio" value=s.key.clone() checked=chosen == s.key aria-describedby=hint.clone() />
+                                                    <label class="nhsuk-label nhsuk-radios__label" for=id>{s.name.clone()}</label>
+                                                    <div class="nhsuk-hint nhsuk-radios__hint" id=hint>{s.description.clone()}</div>
+                                                </div>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                </fieldset>
+                            </div>
+                            <TextField form="status" name="changed_on" label="Date of the change" hint="Year-month-day. Not before the last change and not in the future." value=record.today.clone() width="10" />
+                            <TextField form="status" name="note" label="Public note" hint="What happened, in plain words. Readers see this in the history." />
+                            <TextField form="status" name="team" label="Team responsible" value=record.team.clone() />
+                            <button class="nhsuk-button" type="submit" data-test="record-status">"Record status change"</button>
+                        </form>
+
+                        <h2 id="response-heading">"Our response: what we did"</h2>
+                        <form method="post" action=format!("/admin/actions/{}/response", record.reference) novalidate aria-labelledby="response-heading" data-test="response-form">
+                            <input type="hidden" name="revision" value=feedback("response").and_then(|f| f.value("revision")).unwrap_or_else(|| record.revision.clone()) />
+                            <div class="nhsuk-form-group" class:nhsuk-form-group--error=has_response_error>
+                                <label class="nhsuk-label" for="what_we_did">"What we did (Markdown)"</label>
+                                {response_error.map(|m| view! { <span class="nhsuk-error-message" id="what_we_did-error"><span class="nhsuk-u-visually-hidden">"Error: "</span>{m}</span> })}
+                                <textarea class="nhsuk-textarea" id="what_we_did" name="what_we_did" rows="10">{textarea_text(&what_we_did)}</textarea>
+                            </div>
+                            <TextField form="response" name="progress" label="Progress, per cent (optional)" hint="0 to 100. Left empty, the status decides." value=progress width="3" />
+                            <TextField form="response" name="target" label="Target date (optional)" hint="Year-month-day" value=target width="10" />
+                            <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="save-response">"Save response"</button>
+                        </form>
+                    </div>
+                </div>
+            }
+        },
+    )
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use axum::{
+        extract::{Path, Request, State},
+        http::StatusCode,
+        response::Response,
+    };
+
+    use super::{StaffRecord, NOTE_MAX};
+    use crate::{
+        accounts::{
+            handlers::{again, done, internal, SignedIn},
+            ssr::{
+                audit::{self, Change},
+                now,
+            },
+        },
+        db::Database,
+        forms::{ssr::read_fields, FormFeedback},
+        html::render_markdown,
+        register::{query::is_iso_date, ssr::record_status_change},
+        search::index::documents::bump_content_version,
+        state::AppState,
+    };
+
+    type RecordRow = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+    );
+
+    fn revision(what_we_did: &str, progress: Option<i64>, target: Option<&str>) -> String {
+        use sha2::{Digest, Sha256};
+        let digest =
+            Sha256::digest(format!("{what_we_did}\u{1f}{progress:?}\u{1f}{target:?}").as_bytes());
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub async fn staff_record(
+        db: &Database,
+        reference: &str,
+    ) -> Result<Option<StaffRecord>, sqlx::Error> {
+        let row: Option<RecordRow> = sqlx::query_as(
+            "SELECT r.reference, r.title, r.status_key, s.name, r.status_changed, r.team, r.what_we_did_md, \
+             r.progress, r.target FROM recommendations r JOIN statuses s ON s.key = r.status_key \
+             WHERE r.reference = $1",
+        )
+        .bind(reference.to_uppercase())
+        .fetch_optional(db.pool())
+        .await?;
+        let Some((
+            reference,
+            title,
+            status_key,
+            status_name,
+            status_changed,
+            team,
+            what_we_did,
+            progress,
+            target,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let revision = revision(&what_we_did, progress, target.as_deref());
+        Ok(Some(StaffRecord {
+            reference,
+            title,
+            status_key,
+            status_name,
+            status_changed,
+            team,
+            what_we_did,
+            progress,
+            revision,
+            target,
+            statuses: crate::register::ssr::statuses(db.pool()).await?,
+            today: chrono::Utc::now().date_naive().to_string(),
+        }))
+    }
+
+    fn page(reference: &str) -> String {
+        format!("/admin/actions/{reference}")
+    }
+
+    pub async fn record_status(
+        State(state): State<AppState>,
+        Path(reference): Path<String>,
+        SignedIn(viewer): SignedIn,
+        request: Request,
+    ) -> Response {
+        let (parts, fields) = read_fields(request).await;
+        let field = |name: &str| {
+            fields
+                .get(name)
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let (status, changed_on, note, team) = (
+            field("status"),
+            field("changed_on"),
+            field("note"),
+            field("team"),
+        );
+        let mut feedback = FormFeedback::for_form("status");
+        feedback.values = fields.clone();
+        let Ok(Some(record)) = staff_record(&state.db, &reference).await else {
+            return internal(crate::error::AppError::NotFound);
+        };
+        let page = page(&record.reference);
+        if !record.statuses.iter().any(|s| s.key == status) {
+            feedback.error("status", "Choose the new status");
+        } else if status == record.status_key {
+            feedback.error(
+                "status",
+                format!(
+                    "It is already “{}”. Choose a different status",
+                    record.status_name
+                ),
+            );
+        }
+        if !is_iso_date(&changed_on) {
+            feedback.error(
+                "changed_on",
+                "Enter the date as year-month-day, like 2026-11-20",
+            );
+        } else if changed_on < record.status_changed {
+            feedback.error(
+                "changed_on",
+                format!(
+                    "The date cannot be before the last change ({})",
+                    record.status_changed
+                ),
+            );
+        } else if changed_on > record.today {
+            feedback.error("changed_on", "The date cannot be in the future");
+        }
+        if note.is_empty() {
+            feedback.error("note", "Enter a public note saying what happened");
+        } else if note.chars().count() > NOTE_MAX {
+            feedback.error(
+                "note",
+                format!("Note must be {NOTE_MAX} characters or fewer"),
+            );
+        }
+        if team.is_empty() {
+            feedback.error("team", "Enter the team responsible");
+        }
+        if feedback.has_errors() {
+            return again(
+                &state,
+                parts,
+                &page,
+                feedback,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        let saved = async {
+            let mut tx = state.db.begin_write().await?;
+            let at = now();
+            record_status_change(
+                &mut tx,
+                &record.reference,
+                &changed_on,
+                &status,
+                &note,
+                &team,
+                &at,
+            )
+            .await?;
+            audit::record(
+                &mut tx,
+                &viewer,
+                Change {
+                    action: "recommendation.status-changed",
+                    record_kind: "recommendation",
+                    record_id: record.reference.clone(),
+                    before: format!("status {}", record.status_key),
+                    after: format!("status {status} on {changed_on}: {note}"),
+                },
+            )
+            .await?;
+            bump_content_version(&mut tx).await?;
+            tx.commit().await
+        }
+        .await;
+        match saved {
+            Ok(()) => done(&page, "status-recorded"),
+            Err(error) => internal(error),
+        }
+    }
+
+    pub async fn save_response(
+        State(state): State<AppState>,
+        Path(reference): Path<String>,
+        SignedIn(viewer): SignedIn,
+        request: Request,
+    ) -> Response {
+        let (parts, fields) = read_fields(request).await;
+        let field = |name: &str| {
+            fields
+                .get(name)
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let mut feedback = FormFeedback::for_form("response");
+        feedback.values = fields.clone();
+        let Ok(Some(record)) = staff_record(&state.db, &reference).await else {
+            return internal(crate::error::AppError::NotFound);
+        };
+        let page = page(&record.reference);
+        let what_we_did = fields
+            .get("what_we_did")
+            .cloned()
+            .unwrap_or_default()
+            .replace("\r\n", "\n");
+        if what_we_did.trim().is_empty() {
+            feedback.error(
+                "what_we_did",
+                "Enter what the SDE did, or is doing, about this recommendation",
+            );
+        }
+        let progress = match field("progress") {
+            text if text.is_empty() => None,
+            text => match text.parse::<i64>() {
+                Ok(p) if (0..=100).contains(&p) => Some(p),
+                _ => {
+                    feedback.error(
+                        "progress",
+                        "Progress must be a whole number from 0 to 100, or empty",
+                    );
+                    None
+                }
+            },
+        };
+        let target = Some(field("target")).filter(|t| !t.is_empty());
+        if target.as_deref().is_some_and(|t| !is_iso_date(t)) {
+            feedback.error(
+                "target",
+                "Enter the target date as year-month-day, like 2027-03-31, or leave it empty",
+            );
+        }
+        if feedback.has_errors() {
+            return again(
+                &state,
+                parts,
+                &page,
+                feedback,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        if field("revision") != record.revision {
+            feedback.error(
+                "what_we_did",
+                "Someone else changed this recommendation while you were editing. Your text is kept here; check the public page for theirs, then save again.",
+            );
+            // Saving again now replaces theirs knowingly.
+            feedback
+                .values
+                .insert("revision".into(), record.revision.clone());
+            return again(&state, parts, &page, feedback, StatusCode::CONFLICT).await;
+        }
+        let saved = async {
+            let mut tx = state.db.begin_write().await?;
+            sqlx::query(
+                "UPDATE recommendations SET what_we_did_md = $1, what_we_did_html = $2, progress = $3, target = $4, \
+                 updated_at = $5 WHERE reference = $6",
+            )
+            .bind(&what_we_did)
+            .bind(render_markdown(&what_we_did).into_inner())
+            .bind(progress)
+            .bind(target.clone())
+            .bind(now())
+            .bind(&record.reference)
+            .execute(&mut *tx)
+            .await?;
+            audit::record(
+                &mut tx,
+                &viewer,
+                Change {
+                    action: "recommendation.response-changed",
+                    record_kind: "recommendation",
+                    record_id: record.reference.clone(),
+                    before: format!(
+                        "{} words, progress {:?}, target {:?}",
+                        record.what_we_did.split_whitespace().count(),
+                        record.progress,
+                        record.target
+                    ),
+                    after: format!("{} words, progress {progress:?}, target {target:?}", what_we_did.split_whitespace().count()),
+                },
+            )
+            .await?;
+            bump_content_version(&mut tx).await?;
+            tx.commit().await
+        }
+        .await;
+        match saved {
+            Ok(()) => done(&page, "response-saved"),
+            Err(error) => internal(error),
+        }
+    }
+}

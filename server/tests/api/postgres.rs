@@ -1,0 +1,112 @@
+//! The same service on PostgreSQL (the backend for larger, multi-instance deployments):
+//! migrations, the public pages, open data, accounts and the report editor. Each test gets
+//! its own fresh database on the server named by CANDOUR_TEST_POSTGRES (default: the local
+//! server, trust auth, database `test`).
+
+use app::accounts::Role;
+
+use crate::helpers::{content_dir, spawn_app_configured, TestApp};
+
+fn admin_url() -> String {
+    std::env::var("CANDOUR_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// A fresh, empty database; the server imports content/ into it at start-up.
+async fn spawn_app_on_postgres() -> (TestApp, String) {
+    use sqlx::Connection as _;
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "candour_test_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let mut admin = sqlx::AnyConnection::connect(&admin_url())
+        .await
+        .expect("PostgreSQL is reachable (set CANDOUR_TEST_POSTGRES to its URL)");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = admin_url();
+    let url = format!(
+        "{}/{name}",
+        base.rsplit_once('/')
+            .map_or(base.as_str(), |(server, _)| server)
+    );
+    let app = spawn_app_configured(&content_dir(), |config| config.database_url = url).await;
+    (app, name)
+}
+
+async fn drop_database(app: TestApp, name: &str) {
+    use sqlx::Connection as _;
+    app.db.close().await;
+    drop(app);
+    let mut admin = sqlx::AnyConnection::connect(&admin_url()).await.unwrap();
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await;
+}
+
+#[tokio::test]
+async fn on_postgresql_every_public_page_and_open_data_file_answers() {
+    let (app, name) = spawn_app_on_postgres().await;
+    for path in [
+        "/",
+        "/actions",
+        "/actions?status=implemented&sort=updated",
+        "/actions?as_of=2025-06-30",
+        "/actions/PP-1",
+        "/you-said-we-did",
+        "/values",
+        "/priorities",
+        "/engagement",
+        "/reports",
+        "/reports/quarterly-summary-2026-q2",
+        "/reports/public-panel-report/history",
+        "/search?q=commercial+access",
+        "/actions.csv",
+        "/actions.json",
+        "/actions/feed.atom",
+        "/api/v1/recommendations",
+        "/reports/feed.atom",
+    ] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+    }
+    assert_eq!(app.get("/actions").await.references().len(), 20);
+    drop_database(app, &name).await;
+}
+
+#[tokio::test]
+async fn on_postgresql_accounts_reports_and_the_audit_log_work() {
+    let (app, name) = spawn_app_on_postgres().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let reply = editor
+        .post(
+            "/admin/reports/new",
+            &[
+                ("title", "Written on PostgreSQL"),
+                ("kind", "briefing"),
+                ("date", "2026-11-20"),
+                ("summary", "A short summary."),
+                ("body", "## Heading\n\nSome text."),
+                ("version", "0"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{:?}", reply.field_errors());
+    assert_eq!(app.get("/reports/written-on-postgresql").await.status, 200);
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let audit = admin.get("/admin/audit.csv").await;
+    assert!(audit.body.contains("report.published") || audit.body.contains("report.created"));
+    assert!(sqlx::query("DELETE FROM audit_log")
+        .execute(app.db.pool())
+        .await
+        .is_err());
+    drop_database(app, &name).await;
+}
