@@ -1,9 +1,11 @@
 import { defineConfig } from "@playwright/test";
 import { adminEmail, adminPassword } from "./accounts";
 
-// Runs against the release build made by scripts/build, on its own port and a fresh data
-// folder, in Debian's chromium (no browser download).
+// Runs against the server binary (debug from scripts/test, release by hand), on its own
+// port and a fresh data folder, in Debian's chromium (no browser download).
 const port = 3107;
+// scripts/test runs the debug binary its integration tests built; by hand, the release one.
+const binary = process.env.CANDOUR_BIN ?? "target/release/candour";
 const dataDir = `/tmp/candour-e2e-${process.pid}`;
 
 export default defineConfig({
@@ -32,8 +34,8 @@ export default defineConfig({
     // One administrator account for the tests that sign in (see tests/accounts.spec.ts).
     command:
       `rm -rf ${dataDir} && ` +
-      `echo '${adminPassword}' | target/release/candour user create-admin --email ${adminEmail} --name 'Alex Admin' && ` +
-      `target/release/candour serve`,
+      `echo '${adminPassword}' | ${binary} user create-admin --email ${adminEmail} --name 'Alex Admin' && ` +
+      `${binary} serve`,
     cwd: "..",
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
