@@ -1,6 +1,25 @@
-// Candour's island loader. Pages without an interactive island download no JavaScript
+// Candour's island loader (and the unsaved-changes warning). Pages without an interactive island download no JavaScript
 // beyond this file and no WebAssembly at all; pages with one load the wasm bundle and
 // hydrate each <leptos-island> in document order (as Leptos's own loader does).
+// Forms marked data-unsaved-warning (the report editor, a recommendation's response): the
+// browser asks before leaving a page whose changes were not saved. (A module script runs
+// after the document is parsed, so the forms are there.)
+for (const form of document.querySelectorAll("form[data-unsaved-warning]")) {
+  let unsaved = false;
+  form.addEventListener("input", () => {
+    unsaved = true;
+  });
+  form.addEventListener("submit", () => {
+    unsaved = false;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+}
+
 (() => {
   if (!document.querySelector("leptos-island")) return;
   const childrenCallbacks = [];

@@ -77,6 +77,20 @@ test("without JavaScript the Preview button shows the preview and a draft stays 
   await context.close();
 });
 
+test("with JavaScript, leaving the editor with unsaved changes asks first", async ({ page }) => {
+  const editor = new ReportEditor(page);
+  await editor.signIn();
+  await editor.body().fill("Some words that were never saved.");
+  const asked = new Promise<string>((resolve) =>
+    page.on("dialog", async (dialog) => {
+      resolve(dialog.type());
+      await dialog.accept();
+    }),
+  );
+  await page.close({ runBeforeUnload: true });
+  expect(await asked).toBe("beforeunload");
+});
+
 test("a report with mistakes is shown again with each message beside its field", async ({ page }) => {
   const editor = new ReportEditor(page);
   await editor.signIn();

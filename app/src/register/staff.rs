@@ -108,7 +108,7 @@ pub fn StaffRecordPage() -> impl IntoView {
                         </form>
 
                         <h2 id="response-heading">"Our response: what we did"</h2>
-                        <form method="post" action=format!("/admin/actions/{}/response", record.reference) novalidate aria-labelledby="response-heading" data-test="response-form">
+                        <form method="post" action=format!("/admin/actions/{}/response", record.reference) novalidate aria-labelledby="response-heading" data-test="response-form" data-unsaved-warning="">
                             <input type="hidden" name="revision" value=feedback("response").and_then(|f| f.value("revision")).unwrap_or_else(|| record.revision.clone()) />
                             <div class="nhsuk-form-group" class:nhsuk-form-group--error=has_response_error>
                                 <label class="nhsuk-label" for="what_we_did">"What we did (Markdown)"</label>

@@ -163,7 +163,7 @@ fn Editor(data: EditorData) -> impl IntoView {
                 </pre>
             </section>
         })}
-        <form method="post" action=action.clone() novalidate data-test="report-form">
+        <form method="post" action=action.clone() novalidate data-test="report-form" data-unsaved-warning="">
             <input type="hidden" name="version" value=form.version.to_string() />
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
