@@ -477,6 +477,11 @@ async fn the_account_page_lists_sessions_and_one_can_be_ended() {
     assert_eq!(reply.location, "/account?done=session-ended");
     assert_eq!(elsewhere.get("/account").await.status, 401);
     assert_eq!(here.get("/account").await.status, 200);
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM audit_log WHERE action = 'session.ended'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]

@@ -143,7 +143,19 @@ pub async fn end_session(
     let (parts, fields) = read_fields(request).await;
     let handle = fields.get("session").cloned().unwrap_or_default();
     match session_store::end_session(&state.db, viewer.id, &handle).await {
-        Ok(true) => done(PAGE, "session-ended"),
+        Ok(true) => {
+            let change = Change {
+                action: "session.ended",
+                record_kind: "account",
+                record_id: viewer.id.to_string(),
+                before: "signed in on another device".to_owned(),
+                after: "that session ended by its owner".to_owned(),
+            };
+            match audit::record_now(&state.db, &viewer, change).await {
+                Ok(()) => done(PAGE, "session-ended"),
+                Err(error) => internal(error),
+            }
+        }
         Ok(false) => {
             let mut feedback = FormFeedback::for_form("sessions");
             feedback.error("sessions", "That session had already ended.");
@@ -167,8 +179,19 @@ pub async fn end_other_sessions(
 ) -> Response {
     let (parts, _) = read_fields(request).await;
     let keep = current_session_id_of(&parts);
-    match session_store::end_sessions_of(&state.db, viewer.id, keep.as_deref()).await {
-        Ok(_) => done(PAGE, "sessions-ended"),
+    let ended = match session_store::end_sessions_of(&state.db, viewer.id, keep.as_deref()).await {
+        Ok(ended) => ended,
+        Err(error) => return internal(error),
+    };
+    let change = Change {
+        action: "session.ended-others",
+        record_kind: "account",
+        record_id: viewer.id.to_string(),
+        before: format!("{ended} other session(s)"),
+        after: "all other sessions ended by their owner".to_owned(),
+    };
+    match audit::record_now(&state.db, &viewer, change).await {
+        Ok(()) => done(PAGE, "sessions-ended"),
         Err(error) => internal(error),
     }
 }

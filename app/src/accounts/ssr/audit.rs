@@ -44,6 +44,17 @@ pub async fn record(
     Ok(())
 }
 
+/// One entry in its own transaction, for a change that was not made in one.
+pub async fn record_now(
+    db: &Database,
+    actor: &Viewer,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    record(&mut tx, actor, change).await?;
+    tx.commit().await
+}
+
 fn push_filters(sql: &mut Sql, filter: &AuditFilter) {
     sql.push(" WHERE 1 = 1");
     if let Some(actor) = filter.actor {
