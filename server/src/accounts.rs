@@ -35,9 +35,7 @@ pub fn read_new_password() -> anyhow::Result<String> {
 fn check_email(email: &str) -> anyhow::Result<String> {
     let email = users::normalise_email(email);
     anyhow::ensure!(
-        email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.')),
+        users::looks_like_email(&email),
         "--email {email:?} is not an email address"
     );
     Ok(email)

@@ -238,8 +238,20 @@ pub mod ssr {
         );
         let mut feedback = FormFeedback::for_form("status");
         feedback.values = fields.clone();
-        let Ok(Some(record)) = staff_record(&state.db, &reference).await else {
-            return internal(crate::error::AppError::NotFound);
+        let record = match staff_record(&state.db, &reference).await {
+            Ok(Some(record)) => record,
+            // No such recommendation: its page says so, with a 404.
+            Ok(None) => {
+                return again(
+                    &state,
+                    parts,
+                    &page(&reference),
+                    FormFeedback::default(),
+                    StatusCode::NOT_FOUND,
+                )
+                .await
+            }
+            Err(error) => return internal(error),
         };
         let page = page(&record.reference);
         if !record.statuses.iter().any(|s| s.key == status) {
@@ -340,8 +352,20 @@ pub mod ssr {
         };
         let mut feedback = FormFeedback::for_form("response");
         feedback.values = fields.clone();
-        let Ok(Some(record)) = staff_record(&state.db, &reference).await else {
-            return internal(crate::error::AppError::NotFound);
+        let record = match staff_record(&state.db, &reference).await {
+            Ok(Some(record)) => record,
+            // No such recommendation: its page says so, with a 404.
+            Ok(None) => {
+                return again(
+                    &state,
+                    parts,
+                    &page(&reference),
+                    FormFeedback::default(),
+                    StatusCode::NOT_FOUND,
+                )
+                .await
+            }
+            Err(error) => return internal(error),
         };
         let page = page(&record.reference);
         let what_we_did = fields

@@ -583,7 +583,17 @@ async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Reques
             );
             show_again(&state, parts, &page, &form, feedback, StatusCode::CONFLICT).await
         }
-        Ok(Outcome::NotFound) => internal(AppError::NotFound),
+        // No such report: its editor page says so, with a 404.
+        Ok(Outcome::NotFound) => {
+            again(
+                &state,
+                parts,
+                &page,
+                FormFeedback::default(),
+                StatusCode::NOT_FOUND,
+            )
+            .await
+        }
         Err(error) => internal(error),
     }
 }

@@ -170,3 +170,30 @@ async fn a_response_saved_over_someone_elses_is_refused_and_keeps_the_text() {
     assert_eq!(bad.status, 422);
     assert_eq!(bad.field_errors().len(), 2);
 }
+
+#[tokio::test]
+async fn updating_a_recommendation_or_report_that_does_not_exist_shows_the_404_page() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let status = editor
+        .post(
+            "/admin/actions/PP-999/status",
+            &[
+                ("status", "agreed"),
+                ("changed_on", &today()),
+                ("note", "x"),
+                ("team", "T"),
+            ],
+        )
+        .await;
+    assert_eq!(status.status, 404);
+    assert!(status.body.contains("Page not found"));
+    let report = editor
+        .post(
+            "/admin/reports/99999",
+            &[("title", "T"), ("action", "save"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(report.status, 404);
+    assert!(report.body.contains("Page not found"));
+}

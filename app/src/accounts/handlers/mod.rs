@@ -309,9 +309,12 @@ pub(crate) async fn again(
     render_page(state, parts, feedback, status).await
 }
 
+/// A failure with no page to show it on (the details are logged where the error is made).
 pub(crate) fn internal(error: impl Into<AppError>) -> Response {
     let error: AppError = error.into();
-    (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, error.to_string()).into_response()
 }
 
 pub(crate) fn attachment(content_type: &'static str, filename: &str, body: String) -> Response {

@@ -30,22 +30,10 @@ use crate::{
 
 const WRONG_DETAILS: &str = "The email address or password is not right. Check them and try again.";
 
-fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.len() <= 254
-}
-
 pub(crate) fn check_email(feedback: &mut FormFeedback, field: &str, email: &str) {
     if email.is_empty() {
         feedback.error(field, "Enter an email address");
-    } else if !looks_like_email(email) {
+    } else if !users::looks_like_email(email) {
         feedback.error(
             field,
             "Enter an email address in the correct format, like name@example.com",
@@ -397,7 +385,7 @@ pub async fn reset_password(
 
 #[cfg(test)]
 mod tests {
-    use super::looks_like_email;
+    use crate::accounts::ssr::users::looks_like_email;
 
     #[test]
     fn email_addresses_need_a_local_part_and_a_dotted_domain() {
