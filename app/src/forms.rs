@@ -97,6 +97,23 @@ const NOTICES: &[(&str, &str)] = &[
         "The status change has been recorded and added to the public history.",
     ),
     ("response-saved", "The response has been saved."),
+    ("policy-created", "The policy has been created as a draft."),
+    ("policy-saved", "The draft has been saved."),
+    (
+        "review-opened",
+        "The draft is open for review. Digital Critical Friends can read it and comment now.",
+    ),
+    (
+        "policy-revised",
+        "A new draft has been started from the newest version.",
+    ),
+    (
+        "policy-published",
+        "The policy has been published, with its review and every answer.",
+    ),
+    ("comment-posted", "Your comment has been posted."),
+    ("reply-posted", "Your reply has been posted."),
+    ("answer-saved", "The answer has been saved."),
 ];
 
 pub fn notice_text(key: &str) -> Option<&'static str> {
@@ -192,6 +209,50 @@ pub fn TextField(
                 spellcheck=(kind == "email" || kind == "password").then_some("false")
                 aria-describedby=(!described_by.is_empty()).then_some(described_by)
             />
+        </div>
+    }
+}
+
+/// A labelled `<textarea>` with its hint and error, for forms whose field ids are made at
+/// run time (one reply box per thread), so it takes its error and value directly.
+#[component]
+pub fn TextArea(
+    #[prop(into)] id: String,
+    name: &'static str,
+    #[prop(into)] label: String,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional, into)] value: String,
+    #[prop(default = 5)] rows: u32,
+    #[prop(optional)] bold_label: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <div class="nhsuk-form-group" class:nhsuk-form-group--error=error.is_some()>
+            <label class="nhsuk-label" class:nhsuk-label--s=bold_label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <div class="nhsuk-hint" id=hint_id.clone()>{hint}</div> })}
+            {error.clone().map(|message| view! {
+                <span class="nhsuk-error-message" id=error_id.clone()>
+                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{message}
+                </span>
+            })}
+            <textarea
+                class="nhsuk-textarea"
+                class:nhsuk-textarea--error=error.is_some()
+                id=id.clone()
+                name=name
+                rows=rows.to_string()
+                aria-describedby=(!described_by.is_empty()).then_some(described_by)
+            >{textarea_text(&value)}</textarea>
         </div>
     }
 }

@@ -13,6 +13,7 @@ const NAVIGATION: &[(&str, &str)] = &[
     ("/values", "Our values"),
     ("/priorities", "Research priorities"),
     ("/reports", "Reports"),
+    ("/policies", "Policies"),
     ("/search", "Search"),
 ];
 

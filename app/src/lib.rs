@@ -11,6 +11,7 @@ pub mod forms;
 pub mod html;
 pub mod layout;
 pub mod pages;
+pub mod policies;
 pub mod register;
 pub mod reports;
 pub mod search;
@@ -34,6 +35,10 @@ use crate::{
     },
     layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{ContentPage, HomePage, NotFound},
+    policies::{
+        admin_pages::{AdminPoliciesPage, PolicyEditorPage},
+        pages::{PoliciesPage, PolicyPage, ReviewPage, ReviewsPage},
+    },
     register::pages::{
         EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,
         ValuesPage, YouSaidWeDidPage,
@@ -130,6 +135,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/reports/new") view=ReportEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports/:id") view=ReportEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/reports/:slug") view=ReportPage ssr=SsrMode::Async />
+                        <Route path=path!("/policies") view=PoliciesPage ssr=SsrMode::Async />
+                        <Route path=path!("/policies/:slug") view=PolicyPage ssr=SsrMode::Async />
+                        <Route path=path!("/review") view=ReviewsPage ssr=SsrMode::Async />
+                        <Route path=path!("/review/:slug") view=ReviewPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/policies") view=AdminPoliciesPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/policies/new") view=PolicyEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/policies/:id") view=PolicyEditorPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/reports/:slug/history")
                             view=ReportHistoryPage

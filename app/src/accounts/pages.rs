@@ -170,15 +170,17 @@ pub fn AccountPage() -> impl IntoView {
                             <dd class="nhsuk-summary-list__value">{viewer.role.label()}</dd>
                         </div>
                     </dl>
-                    {(staff || admin).then(|| view! {
+                    {view! {
                         <h2>"Your work"</h2>
                         <ul class="nhsuk-list nhsuk-list--bullet">
+                            <li><a href="/review">"Review draft policies"</a></li>
                             {staff.then(|| view! { <li><a href="/admin/reports">"Write and publish reports"</a></li> })}
+                            {staff.then(|| view! { <li><a href="/admin/policies">"Draft and publish policies"</a></li> })}
                             {staff.then(|| view! { <li><a href="/admin/users">"Invite people"</a></li> })}
                             {staff.then(|| view! { <li>"Record a status change or response: open a recommendation in "<a href="/actions">"the register"</a>" and choose “Update this recommendation”"</li> })}
                             {admin.then(|| view! { <li><a href="/admin/audit">"Audit log"</a></li> })}
                         </ul>
-                    })}
+                    }}
 
                     <h2 id="name-heading">"Change your name"</h2>
                     <form method="post" action="/account/name" novalidate aria-labelledby="name-heading">

@@ -57,10 +57,14 @@ pub enum Permission {
     ViewAuditLog,
     /// Record status changes and responses on the register.
     RecordStatusChanges,
+    /// Read draft policies in review, comment on them and reply in their discussions.
+    CommentOnPolicies,
+    /// Write draft policies, open reviews, answer comments and publish.
+    ManagePolicies,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ManageOwnAccount,
         Permission::ViewDraftReports,
         Permission::EditReports,
@@ -70,6 +74,8 @@ impl Permission {
         Permission::ManageAccounts,
         Permission::ViewAuditLog,
         Permission::RecordStatusChanges,
+        Permission::CommentOnPolicies,
+        Permission::ManagePolicies,
     ];
 }
 
@@ -77,12 +83,15 @@ impl Permission {
 pub fn holders(permission: Permission) -> &'static [Role] {
     use Role::*;
     match permission {
-        Permission::ManageOwnAccount => &[CriticalFriend, Editor, Admin],
+        Permission::ManageOwnAccount | Permission::CommentOnPolicies => {
+            &[CriticalFriend, Editor, Admin]
+        }
         Permission::ViewDraftReports
         | Permission::EditReports
         | Permission::PublishReports
         | Permission::InviteCriticalFriends
-        | Permission::RecordStatusChanges => &[Editor, Admin],
+        | Permission::RecordStatusChanges
+        | Permission::ManagePolicies => &[Editor, Admin],
         Permission::InviteStaff | Permission::ManageAccounts | Permission::ViewAuditLog => &[Admin],
     }
 }
@@ -114,12 +123,15 @@ mod tests {
     }
 
     #[test]
-    fn a_critical_friend_manages_only_their_own_account() {
+    fn a_critical_friend_manages_their_own_account_and_comments_on_policies() {
         let granted: Vec<_> = Permission::ALL
             .into_iter()
             .filter(|p| allows(Some(Role::CriticalFriend), *p))
             .collect();
-        assert_eq!(granted, vec![Permission::ManageOwnAccount]);
+        assert_eq!(
+            granted,
+            vec![Permission::ManageOwnAccount, Permission::CommentOnPolicies]
+        );
     }
 
     #[test]

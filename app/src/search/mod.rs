@@ -1,5 +1,5 @@
 //! Full-text search across everything public: recommendations, core values, research
-//! priorities and engagements (reports and policies join when they exist).
+//! priorities, engagements, reports, and published policies with their public reviews.
 
 #[cfg(feature = "ssr")]
 pub mod index;

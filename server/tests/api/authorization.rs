@@ -48,6 +48,13 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/admin/reports/discard-kept", STAFF),
     ("POST", "/admin/actions/{reference}/status", STAFF),
     ("POST", "/admin/actions/{reference}/response", STAFF),
+    ("POST", "/admin/policies/new", STAFF),
+    ("POST", "/admin/policies/{id}", STAFF),
+    ("POST", "/admin/policies/{id}/review", STAFF),
+    ("POST", "/admin/policies/{id}/revise", STAFF),
+    ("POST", "/admin/policies/{id}/publish", STAFF),
+    ("POST", "/review/{slug}/comments", SIGNED_IN),
+    ("POST", "/review/{slug}/comments/{id}/response", STAFF),
 ];
 
 /// Server functions (what pages call): who may call each, with a valid body.
@@ -73,6 +80,12 @@ const SERVER_FNS: &[(&str, &[Who], &str)] = &[
     ("/_fn/report-editor", STAFF, "conflict=false"),
     ("/_fn/report-preview", STAFF, "body=Hello"),
     ("/_fn/staff-record", STAFF, "reference=PP-1"),
+    ("/_fn/policies", EVERYONE, ""),
+    ("/_fn/policy", EVERYONE, "slug=x"),
+    ("/_fn/reviews", SIGNED_IN, ""),
+    ("/_fn/review", SIGNED_IN, "slug=matrix-policy"),
+    ("/_fn/admin-policies", STAFF, ""),
+    ("/_fn/policy-editor", STAFF, ""),
 ];
 
 fn role_of(who: Who) -> Option<Role> {
@@ -110,6 +123,13 @@ async fn concrete_path(app: &TestApp, pattern: &str) -> String {
             .unwrap();
         return pattern.replace("{id}", &id.to_string());
     }
+    if pattern.contains("/admin/policies/{id}") || pattern.contains("/review/{slug}") {
+        let (id, comment) = matrix_policy(app).await;
+        return pattern
+            .replace("/admin/policies/{id}", &format!("/admin/policies/{id}"))
+            .replace("{slug}", "matrix-policy")
+            .replace("{id}", &comment.to_string());
+    }
     if pattern.contains("/admin/users/{id}") {
         let target = app.create_user(Role::CriticalFriend).await;
         return pattern.replace("{id}", &target.id.to_string());
@@ -117,6 +137,53 @@ async fn concrete_path(app: &TestApp, pattern: &str) -> String {
     pattern
         .replace("{token}", "0000")
         .replace("{reference}", "PP-1")
+}
+
+/// A policy in review with one comment (made once per app): (policy id, comment id).
+async fn matrix_policy(app: &TestApp) -> (i64, i64) {
+    let found: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT p.id, c.id FROM policies p JOIN policy_versions v ON v.policy_id = p.id \
+         JOIN policy_comments c ON c.version_id = v.id WHERE p.slug = 'matrix-policy'",
+    )
+    .fetch_optional(app.db.pool())
+    .await
+    .unwrap();
+    if let Some(found) = found {
+        return found;
+    }
+    let author = app.create_user(Role::CriticalFriend).await;
+    let body = "A paragraph to comment on.";
+    let closes = (chrono::Utc::now().date_naive() + chrono::Duration::days(7)).to_string();
+    let mut tx = app.db.begin_write().await.unwrap();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO policies (slug, title, summary, created_at, updated_at) \
+         VALUES ('matrix-policy', 'Matrix', 'S', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let (version,): (i64,) = sqlx::query_as(
+        "INSERT INTO policy_versions (policy_id, number, body_md, blocks_json, state, review_opened, review_closes, updated_at) \
+         VALUES ($1, 1, $2, $3, 'in_review', '2026-01-01', $4, '2026-01-01T00:00:00Z') RETURNING id",
+    )
+    .bind(id)
+    .bind(body)
+    .bind(app::policies::ssr::blocks_json(body))
+    .bind(closes)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let (comment,): (i64,) = sqlx::query_as(
+        "INSERT INTO policy_comments (version_id, author_id, body, created_at) \
+         VALUES ($1, $2, 'A comment.', '2026-01-01T00:00:00Z') RETURNING id",
+    )
+    .bind(version)
+    .bind(author.id)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (id, comment)
 }
 
 fn rand_suffix() -> u64 {
@@ -194,6 +261,7 @@ async fn every_guarded_route_allows_exactly_the_roles_in_the_matrix() {
 #[tokio::test]
 async fn every_guarded_server_function_allows_exactly_the_roles_in_the_matrix() {
     let app = spawn_app().await;
+    matrix_policy(&app).await;
     let mut mismatches = Vec::new();
     for (path, allowed, body) in SERVER_FNS
         .iter()

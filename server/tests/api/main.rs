@@ -6,6 +6,7 @@ mod content;
 mod helpers;
 mod open_data;
 mod pages;
+mod policies;
 mod postgres;
 mod register;
 mod report_editor;

@@ -103,6 +103,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("POST", "/admin/reports/discard-kept", Holder(P::EditReports), "/admin/reports"),
     endpoint("POST", "/admin/actions/{reference}/status", Holder(P::RecordStatusChanges), "/admin/actions/{reference}"),
     endpoint("POST", "/admin/actions/{reference}/response", Holder(P::RecordStatusChanges), "/admin/actions/{reference}"),
+    keeping_text(endpoint("POST", "/admin/policies/new", Holder(P::ManagePolicies), "/admin/policies/new")),
+    keeping_text(endpoint("POST", "/admin/policies/{id}", Holder(P::ManagePolicies), "/admin/policies/{id}")),
+    endpoint("POST", "/admin/policies/{id}/review", Holder(P::ManagePolicies), "/admin/policies/{id}"),
+    endpoint("POST", "/admin/policies/{id}/revise", Holder(P::ManagePolicies), "/admin/policies/{id}"),
+    endpoint("POST", "/admin/policies/{id}/publish", Holder(P::ManagePolicies), "/admin/policies/{id}"),
+    keeping_text(endpoint("POST", "/review/{slug}/comments", Holder(P::CommentOnPolicies), "/review/{slug}")),
+    keeping_text(endpoint("POST", "/review/{slug}/comments/{id}/response", Holder(P::ManagePolicies), "/review/{slug}")),
 ];
 
 fn endpoint_for(method: &str, path: &str) -> Endpoint {
@@ -198,6 +205,41 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "POST",
             "/admin/actions/{reference}/response",
             post(crate::register::staff::ssr::save_response),
+        ),
+        (
+            "POST",
+            "/admin/policies/new",
+            post(crate::policies::writing::create),
+        ),
+        (
+            "POST",
+            "/admin/policies/{id}",
+            post(crate::policies::writing::save),
+        ),
+        (
+            "POST",
+            "/admin/policies/{id}/review",
+            post(crate::policies::writing::open_review),
+        ),
+        (
+            "POST",
+            "/admin/policies/{id}/revise",
+            post(crate::policies::writing::revise),
+        ),
+        (
+            "POST",
+            "/admin/policies/{id}/publish",
+            post(crate::policies::writing::publish),
+        ),
+        (
+            "POST",
+            "/review/{slug}/comments",
+            post(crate::policies::writing::comment),
+        ),
+        (
+            "POST",
+            "/review/{slug}/comments/{id}/response",
+            post(crate::policies::writing::answer),
         ),
     ];
     let mut router = Router::new();

@@ -126,6 +126,20 @@ pub async fn load(pool: &AnyPool) -> Result<Vec<SearchDocument>, sqlx::Error> {
             date: Some(date),
         });
     }
+    for (slug, title, summary, date, text) in crate::policies::ssr::searchable(pool).await? {
+        documents.push(SearchDocument {
+            id: format!("policy:{slug}"),
+            kind: "policy",
+            reference: None,
+            title,
+            summary,
+            body: text,
+            url: format!("/policies/{slug}"),
+            status: None,
+            engagement: None,
+            date: Some(date),
+        });
+    }
     let engagements: Vec<(String, String, String, String, String)> =
         sqlx::query_as("SELECT key, name, summary, body_md, started FROM engagements")
             .fetch_all(pool)

@@ -1,0 +1,213 @@
+//! The PPIE team's policy pages: `/admin/policies` (every policy, any state) and the page
+//! of one policy, where its newest version is edited, opened for review, revised and
+//! published.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{get_admin_policies, get_policy_editor, state_label, PolicyEditor};
+use crate::{
+    accounts::pages::display_time,
+    components::{loaded, page_title},
+    forms::{feedback, DoneNotice, ErrorSummary, TextArea, TextField},
+    register::components::display_date,
+};
+
+#[component]
+fn StateTag(state: String) -> impl IntoView {
+    let colour = match state.as_str() {
+        "published" => "green",
+        "in_review" => "blue",
+        "draft" => "grey",
+        _ => "white",
+    };
+    view! { <strong class=format!("nhsuk-tag nhsuk-tag--{colour}") data-test="policy-state">{state_label(&state)}</strong> }
+}
+
+#[component]
+pub fn AdminPoliciesPage() -> impl IntoView {
+    loaded(get_admin_policies, |policies| {
+        view! {
+            <Title text=page_title("Draft and publish policies") />
+            <DoneNotice />
+            <h1>"Draft and publish policies"</h1>
+            <p>"Write a draft, open it for review by Digital Critical Friends, answer every comment, then publish. Publishing makes the text, the comments and the answers public."</p>
+            <p><a class="nhsuk-button" href="/admin/policies/new" data-test="new-policy">"Write a new policy"</a></p>
+            {if policies.is_empty() {
+                view! { <p>"There are no policies yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="nhsuk-table-responsive" data-test="admin-policies">
+                        <thead class="nhsuk-table__head"><tr>
+                            <th scope="col">"Policy"</th><th scope="col">"Newest version"</th><th scope="col">"State"</th><th scope="col">"Comments on it"</th>
+                        </tr></thead>
+                        <tbody class="nhsuk-table__body">
+                            {policies.into_iter().map(|p| view! {
+                                <tr class="nhsuk-table__row" data-test="admin-policy">
+                                    <td class="nhsuk-table__cell"><a href=format!("/admin/policies/{}", p.id)>{p.title.clone()}</a></td>
+                                    <td class="nhsuk-table__cell">{p.version}</td>
+                                    <td class="nhsuk-table__cell"><StateTag state=p.state.clone() /></td>
+                                    <td class="nhsuk-table__cell">{format!("{}, {} without an answer", p.comments, p.unanswered)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        }
+    })
+}
+
+#[component]
+pub fn PolicyEditorPage() -> impl IntoView {
+    let id = use_params_map()
+        .get_untracked()
+        .get("id")
+        .and_then(|id| id.parse::<i64>().ok());
+    loaded(
+        move || get_policy_editor(id),
+        |policy| view! { <Editor policy /> },
+    )
+}
+
+#[component]
+fn Editor(policy: PolicyEditor) -> impl IntoView {
+    let is_new = policy.id.is_none();
+    let id = policy.id.unwrap_or_default();
+    let draft = policy.state == "draft";
+    let posted = |field: &str| feedback("policy").and_then(|f| f.value(field));
+    let title = posted("title").unwrap_or_else(|| policy.title.clone());
+    let summary = posted("summary").unwrap_or_else(|| policy.summary.clone());
+    let body = posted("body").unwrap_or_else(|| policy.body.clone());
+    let updated_at = posted("updated_at").unwrap_or_else(|| policy.updated_at.clone());
+    let body_error = feedback("policy").and_then(|f| f.error_for("body"));
+    let action = if is_new {
+        "/admin/policies/new".to_owned()
+    } else {
+        format!("/admin/policies/{id}")
+    };
+    let heading = if is_new {
+        "Write a new policy".to_owned()
+    } else {
+        policy.title.clone()
+    };
+    let unanswered = policy.unanswered;
+    let closes_default = policy.suggested_closes.clone();
+    view! {
+        <Title text=page_title(&heading) />
+        <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
+            <ol class="nhsuk-breadcrumb__list">
+                <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/admin/policies">"Draft and publish policies"</a></li>
+            </ol>
+        </nav>
+        <DoneNotice />
+        <ErrorSummary form="policy" />
+        <ErrorSummary form="review" />
+        <ErrorSummary form="publish" />
+        <ErrorSummary form="revise" />
+        <h1>{heading}</h1>
+        {(!is_new).then(|| view! {
+            <dl class="nhsuk-summary-list" data-test="policy-facts">
+                <div class="nhsuk-summary-list__row">
+                    <dt class="nhsuk-summary-list__key">"Newest version"</dt>
+                    <dd class="nhsuk-summary-list__value">{policy.version}" "<StateTag state=policy.state.clone() /></dd>
+                </div>
+                {policy.review_closes.clone().map(|closes| view! {
+                    <div class="nhsuk-summary-list__row">
+                        <dt class="nhsuk-summary-list__key">"Comments close"</dt>
+                        <dd class="nhsuk-summary-list__value">{format!("At the end of {}", display_date(&closes))}</dd>
+                    </div>
+                })}
+                <div class="nhsuk-summary-list__row">
+                    <dt class="nhsuk-summary-list__key">"Comments not yet public"</dt>
+                    <dd class="nhsuk-summary-list__value" data-test="comment-counts">
+                        {format!("{}, {} without an answer", policy.comments, policy.unanswered)}
+                        {policy.versions.iter().any(|v| v.review_opened.is_some()).then(|| view! {
+                            " " <a href=format!("/review/{}", policy.slug)>"Read and answer them"</a>
+                        })}
+                    </dd>
+                </div>
+                {policy.has_published.then(|| view! {
+                    <div class="nhsuk-summary-list__row">
+                        <dt class="nhsuk-summary-list__key">"Public page"</dt>
+                        <dd class="nhsuk-summary-list__value"><a href=format!("/policies/{}", policy.slug)>{format!("/policies/{}", policy.slug)}</a></dd>
+                    </div>
+                })}
+            </dl>
+        })}
+        {draft.then(|| view! {
+            <h2 id="draft-heading">{if is_new { "The draft" } else { "Edit the draft" }}</h2>
+            <form method="post" action=action novalidate aria-labelledby="draft-heading" data-test="policy-form" data-unsaved-warning="">
+                <input type="hidden" name="updated_at" value=updated_at />
+                <TextField form="policy" name="title" label="Title" value=title />
+                {is_new.then(|| view! {
+                    <TextField form="policy" name="slug" label="Web address (optional)" hint="The policy will be at /policies/ and this. Leave it empty to make one from the title. It cannot change later." />
+                })}
+                <TextField form="policy" name="summary" label="Summary" hint="What the policy is for, in a sentence or two (up to 300 characters)." value=summary />
+                <TextArea
+                    id="body"
+                    name="body"
+                    label="The policy (Markdown)"
+                    hint="Each paragraph, list or table is numbered, so critical friends can comment on it. Headings start with #."
+                    error=body_error
+                    value=body
+                    rows=20
+                />
+                <button class="nhsuk-button" type="submit" data-test="save-policy">{if is_new { "Create draft" } else { "Save draft" }}</button>
+            </form>
+        })}
+        {(!is_new && draft).then(|| view! {
+            <h2 id="review-heading">"Open it for review"</h2>
+            <p>"Digital Critical Friends can then read the draft and comment until the end of the closing day. Its text cannot change while it is in review; start a revised draft to change it."</p>
+            <form method="post" action=format!("/admin/policies/{id}/review") novalidate aria-labelledby="review-heading" data-test="open-review-form">
+                <TextField form="review" name="closes" label="Comments close on" hint="Year-month-day, today or later, within a year." value=closes_default width="10" />
+                <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="open-review">"Open for review"</button>
+            </form>
+        })}
+        {(!is_new && matches!(policy.state.as_str(), "draft" | "in_review")).then(|| view! {
+            <h2 id="publish-heading">"Publish this version"</h2>
+            <p>{if unanswered > 0 {
+                format!("{unanswered} comment{} still need{} an answer: publishing waits until every comment has one.", if unanswered == 1 { "" } else { "s" }, if unanswered == 1 { "s" } else { "" })
+            } else {
+                "The text becomes the public policy, and the comments and answers of its review are published with it.".to_owned()
+            }}</p>
+            <form method="post" action=format!("/admin/policies/{id}/publish") novalidate aria-labelledby="publish-heading" data-test="publish-form">
+                <TextField form="publish" name="change_note" label="What this version changes" hint="Plain words, shown on the public page (up to 500 characters)." />
+                <button class="nhsuk-button" type="submit" data-test="publish-policy">"Publish"</button>
+            </form>
+        })}
+        {(!is_new && !draft).then(|| view! {
+            <h2 id="revise-heading">"Start a revised draft"</h2>
+            <p>{if policy.state == "in_review" {
+                "A new draft starts from this text. The review of this version closes, and its comments stay for you to answer."
+            } else {
+                "A new draft starts from the newest version's text. The published policy stays public until you publish the new one."
+            }}</p>
+            <form method="post" action=format!("/admin/policies/{id}/revise") aria-labelledby="revise-heading" data-test="revise-form">
+                <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="revise-policy">"Start a revised draft"</button>
+            </form>
+        })}
+        {(!policy.versions.is_empty()).then(|| view! {
+            <h2>"Versions"</h2>
+            <table class="nhsuk-table-responsive" data-test="policy-versions">
+                <thead class="nhsuk-table__head"><tr>
+                    <th scope="col">"Version"</th><th scope="col">"State"</th><th scope="col">"Review"</th><th scope="col">"Published"</th>
+                </tr></thead>
+                <tbody class="nhsuk-table__body">
+                    {policy.versions.iter().map(|v| view! {
+                        <tr class="nhsuk-table__row">
+                            <td class="nhsuk-table__cell">{v.number}</td>
+                            <td class="nhsuk-table__cell"><StateTag state=v.state.clone() /></td>
+                            <td class="nhsuk-table__cell">{match (&v.review_opened, &v.review_closes) {
+                                (Some(opened), Some(closes)) => format!("{} to {}", display_date(opened), display_date(closes)),
+                                _ => "None".to_owned(),
+                            }}</td>
+                            <td class="nhsuk-table__cell">{v.published_at.as_deref().map(display_time).map(|at| format!("{at}: {}", v.change_note)).unwrap_or_else(|| "No".to_owned())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+    }
+}

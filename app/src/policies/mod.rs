@@ -1,0 +1,234 @@
+//! Policy review. The PPIE team drafts SDE policies; Digital Critical Friends comment on a
+//! draft under review (the whole document or one paragraph) and discuss; the team answers
+//! every comment; publishing a version makes its text, and the answered review, public.
+//!
+//! Drafts and reviews in progress are seen only by people who hold
+//! [`crate::accounts::Permission::CommentOnPolicies`]; the public sees published versions and reviews made
+//! public by publication.
+
+pub mod admin_pages;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod writing;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{error::AppError, html::SanitizedHtml};
+
+pub const TITLE_MAX: usize = 150;
+pub const SUMMARY_MAX: usize = 300;
+pub const BODY_MAX: usize = 200_000;
+pub const COMMENT_MAX: usize = 2_000;
+pub const NOTE_MAX: usize = 500;
+
+/// How the PPIE team answered a comment.
+pub const OUTCOMES: [(&str, &str); 4] = [
+    ("changed", "We changed the policy"),
+    ("partly-changed", "We changed part of it"),
+    ("not-changed", "We did not change it, and say why"),
+    ("noted", "Noted: it did not ask for a change"),
+];
+
+pub fn outcome_label(key: &str) -> &'static str {
+    OUTCOMES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("Answered", |(_, label)| label)
+}
+
+pub fn state_label(state: &str) -> &'static str {
+    match state {
+        "draft" => "Draft",
+        "in_review" => "In review",
+        "reviewed" => "Reviewed, replaced by a later draft",
+        "published" => "Published",
+        "superseded" => "Replaced by a later version",
+        _ => "Unknown",
+    }
+}
+
+/// One top-level block of a policy (paragraph, heading, list, table), numbered from 1 in
+/// its version, so a comment can point at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyBlock {
+    pub number: i64,
+    pub heading: bool,
+    pub html: SanitizedHtml,
+    /// The block's first words, to name it in lists and quotes.
+    pub excerpt: String,
+}
+
+/// A policy in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// The newest version's number and state.
+    pub version: i64,
+    pub state: String,
+    pub published_at: Option<String>,
+    pub review_closes: Option<String>,
+    pub comments: i64,
+    pub unanswered: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseView {
+    pub outcome: String,
+    pub body: String,
+    pub responder: String,
+    pub responded_at: String,
+}
+
+/// A comment that starts a thread, with its replies and the team's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentThread {
+    pub id: i64,
+    pub paragraph: Option<i64>,
+    /// The first words of the paragraph it is about, in the version it was made on.
+    pub quote: Option<String>,
+    pub author: String,
+    pub author_is_staff: bool,
+    pub body: String,
+    pub created_at: String,
+    pub replies: Vec<Reply>,
+    pub response: Option<ResponseView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub id: i64,
+    pub author: String,
+    pub author_is_staff: bool,
+    pub body: String,
+    pub created_at: String,
+}
+
+/// A version's review as the public sees it once published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicReview {
+    pub version: i64,
+    pub opened: String,
+    pub closed: String,
+    pub threads: Vec<CommentThread>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicPolicy {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub version: i64,
+    pub published_at: String,
+    pub change_note: String,
+    pub blocks: Vec<PolicyBlock>,
+    pub reviews: Vec<PublicReview>,
+}
+
+/// A version under review, as critical friends and staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub policy_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub version: i64,
+    pub state: String,
+    pub review_closes: String,
+    /// Comments are taken while the version is in review, until the end of its closing day.
+    pub open: bool,
+    pub review_public: bool,
+    pub blocks: Vec<PolicyBlock>,
+    pub threads: Vec<CommentThread>,
+    pub may_answer: bool,
+}
+
+/// The newest version of a policy, as the team edits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyEditor {
+    /// `None` for a new policy.
+    pub id: Option<i64>,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub version: i64,
+    pub state: String,
+    pub review_closes: Option<String>,
+    pub updated_at: String,
+    pub comments: i64,
+    pub unanswered: i64,
+    pub has_published: bool,
+    pub versions: Vec<VersionLine>,
+    /// Two weeks from today: the closing date the review form suggests.
+    pub suggested_closes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionLine {
+    pub number: i64,
+    pub state: String,
+    pub review_opened: Option<String>,
+    pub review_closes: Option<String>,
+    pub published_at: Option<String>,
+    pub change_note: String,
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "policies")]
+pub async fn get_policies() -> Result<Vec<PolicySummary>, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(ssr::published_policies(&state.db).await?)
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "policy")]
+pub async fn get_policy(slug: String) -> Result<PublicPolicy, AppError> {
+    let state = crate::state::app_state()?;
+    ssr::public_policy(&state.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Policies in review (and reviews waiting for publication), for critical friends.
+#[leptos::server(prefix = "/_fn", endpoint = "reviews")]
+pub async fn get_reviews() -> Result<Vec<PolicySummary>, AppError> {
+    crate::accounts::ssr::require(crate::accounts::Permission::CommentOnPolicies)?;
+    let state = crate::state::app_state()?;
+    Ok(ssr::reviews(&state.db).await?)
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "review")]
+pub async fn get_review(slug: String) -> Result<ReviewView, AppError> {
+    let viewer = crate::accounts::ssr::require(crate::accounts::Permission::CommentOnPolicies)?;
+    let state = crate::state::app_state()?;
+    ssr::review(
+        &state.db,
+        &slug,
+        viewer.may(crate::accounts::Permission::ManagePolicies),
+    )
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+#[leptos::server(prefix = "/_fn", endpoint = "admin-policies")]
+pub async fn get_admin_policies() -> Result<Vec<PolicySummary>, AppError> {
+    crate::accounts::ssr::require(crate::accounts::Permission::ManagePolicies)?;
+    let state = crate::state::app_state()?;
+    Ok(ssr::all_policies(&state.db).await?)
+}
+
+/// The editor for policy `id`, or an empty one for a new policy.
+#[leptos::server(prefix = "/_fn", endpoint = "policy-editor")]
+pub async fn get_policy_editor(id: Option<i64>) -> Result<PolicyEditor, AppError> {
+    crate::accounts::ssr::require(crate::accounts::Permission::ManagePolicies)?;
+    let state = crate::state::app_state()?;
+    match id {
+        None => Ok(ssr::new_policy_editor()),
+        Some(id) => ssr::policy_editor(&state.db, id)
+            .await?
+            .ok_or(AppError::NotFound),
+    }
+}

@@ -1,0 +1,559 @@
+//! Policy review: drafts, review by critical friends, answers, publication.
+
+use app::accounts::Role;
+use serde_json::Value;
+
+use crate::helpers::{spawn_app, Browser, Reply, TestApp};
+
+const BODY: &str = "# Who may use the data\n\nOnly approved researchers may work with data in the SDE, and only inside it.\n\nEvery project is checked by the Data Access Committee, which includes members of the public.\n\n## Commercial projects\n\nA company may use the SDE only for work that benefits NHS patients.\n";
+
+async fn create_policy(editor: &Browser, title: &str, slug: &str) -> i64 {
+    let reply = editor
+        .post(
+            "/admin/policies/new",
+            &[
+                ("title", title),
+                ("slug", slug),
+                ("summary", "Who may use data in the SDE and on what terms."),
+                ("body", BODY),
+            ],
+        )
+        .await;
+    let id = policy_id(&reply);
+    assert_eq!(
+        reply.location,
+        format!("/admin/policies/{id}?done=policy-created")
+    );
+    id
+}
+
+/// The id of the policy a redirect (`/admin/policies/N?done=…`) points at.
+fn policy_id(reply: &Reply) -> i64 {
+    assert_eq!(reply.status, 303, "{:?}", reply.field_errors());
+    reply
+        .location
+        .trim_start_matches("/admin/policies/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn in_two_weeks() -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string()
+}
+
+async fn open_review(editor: &Browser, id: i64) {
+    let reply = editor
+        .post(
+            &format!("/admin/policies/{id}/review"),
+            &[("closes", &in_two_weeks())],
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{:?}", reply.field_errors());
+}
+
+/// An editor, a critical friend, and the id of a policy (`data-access`) in review.
+async fn policy_in_review(app: &TestApp) -> (Browser, Browser, i64) {
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let (friend, _) = app.signed_in(Role::CriticalFriend).await;
+    let id = create_policy(&editor, "Data access policy", "data-access").await;
+    open_review(&editor, id).await;
+    (editor, friend, id)
+}
+
+/// The id of the comment a redirect (`…#comment-N`) points at.
+fn comment_id(reply: &Reply) -> String {
+    assert_eq!(reply.status, 303, "{:?}", reply.field_errors());
+    reply
+        .location
+        .rsplit("#comment-")
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn search_urls(app: &TestApp, query: &str) -> Vec<String> {
+    let found: Value =
+        serde_json::from_str(&app.get(&format!("/api/v1/search?q={query}")).await.body).unwrap();
+    found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["url"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answer() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let (friend, _) = app.signed_in(Role::CriticalFriend).await;
+    let id = create_policy(&editor, "Data access policy", "data-access").await;
+
+    // A draft is the team's alone.
+    assert_eq!(app.get("/policies/data-access").await.status, 404);
+    assert!(!app
+        .get("/policies")
+        .await
+        .body
+        .contains("Data access policy"));
+    assert_eq!(friend.get("/review/data-access").await.status, 404);
+    assert!(!friend
+        .get("/review")
+        .await
+        .body
+        .contains("Data access policy"));
+
+    open_review(&editor, id).await;
+    let review = friend.get("/review/data-access").await;
+    assert_eq!(review.status, 200);
+    assert!(review.body.contains("Only approved researchers"));
+    assert!(review.body.contains("id=\"p-2\""));
+    assert!(friend
+        .get("/review")
+        .await
+        .body
+        .contains("Data access policy"));
+    // Still not public while in review.
+    assert_eq!(app.get("/policies/data-access").await.status, 404);
+
+    let on_paragraph = friend
+        .post(
+            "/review/data-access/comments",
+            &[
+                ("paragraph", "3"),
+                ("body", "Say who sits on the committee, zephyrine."),
+            ],
+        )
+        .await;
+    let first = comment_id(&on_paragraph);
+    assert!(on_paragraph
+        .location
+        .starts_with("/review/data-access?done=comment-posted#comment-"));
+    let whole = friend
+        .post(
+            "/review/data-access/comments",
+            &[
+                ("paragraph", "whole"),
+                ("body", "Clear overall, thank you."),
+            ],
+        )
+        .await;
+    let second = comment_id(&whole);
+    let reply = editor
+        .post(
+            "/review/data-access/comments",
+            &[("parent", &first), ("body", "We will list the members.")],
+        )
+        .await;
+    assert!(reply.location.contains("done=reply-posted"));
+    let page = friend.get("/review/data-access").await.body;
+    assert!(page.contains("On paragraph 3, which begins “Every project is checked"));
+    assert!(page.contains("We will list the members."));
+    assert_eq!(page.matches("data-test=\"answer-form\"").count(), 0);
+    assert_eq!(
+        editor
+            .get("/review/data-access")
+            .await
+            .body
+            .matches("data-test=\"answer-form\"")
+            .count(),
+        2
+    );
+
+    // Comments are not public, nor searchable, before publication.
+    assert!(!search_urls(&app, "zephyrine")
+        .await
+        .contains(&"/policies/data-access".to_owned()));
+
+    let refused = editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "First version.")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.field_errors(),
+        vec!["2 comments from the review have no answer yet. Answer every comment before publishing."]
+    );
+
+    for (comment, outcome, text) in [
+        (
+            &first,
+            "changed",
+            "The policy now names the members of the committee.",
+        ),
+        (&second, "noted", "Thank you."),
+    ] {
+        let answered = editor
+            .post(
+                &format!("/review/data-access/comments/{comment}/response"),
+                &[("outcome", outcome), ("body", text)],
+            )
+            .await;
+        assert_eq!(
+            answered.location,
+            format!("/review/data-access?done=answer-saved#comment-{comment}")
+        );
+    }
+    assert!(friend
+        .get("/review/data-access")
+        .await
+        .body
+        .contains("The policy now names the members of the committee."));
+
+    let published = editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "First published version.")],
+        )
+        .await;
+    assert_eq!(
+        published.location,
+        format!("/admin/policies/{id}?done=policy-published")
+    );
+    let public = app.get("/policies/data-access").await;
+    assert_eq!(public.status, 200);
+    for text in [
+        "Only approved researchers",
+        "First published version.",
+        "Say who sits on the committee, zephyrine.",
+        "We will list the members.",
+        "We changed the policy",
+        "Review of draft version 1",
+    ] {
+        assert!(public.body.contains(text), "{text}");
+    }
+    assert!(app
+        .get("/policies")
+        .await
+        .body
+        .contains("Data access policy"));
+    // The review is over: no more comments.
+    let late = friend
+        .post(
+            "/review/data-access/comments",
+            &[("paragraph", "whole"), ("body", "One more thing.")],
+        )
+        .await;
+    assert_eq!(late.status, 409);
+
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    assert!(search_urls(&app, "zephyrine")
+        .await
+        .contains(&"/policies/data-access".to_owned()));
+    let audit = app
+        .scalar_i64("SELECT COUNT(*) FROM audit_log WHERE record_kind = 'policy'")
+        .await;
+    // Created, review opened, two comments, a reply, two answers, published.
+    assert_eq!(audit, 8);
+}
+
+#[tokio::test]
+async fn a_new_policy_needs_a_title_summary_body_and_a_free_address() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let reply = editor
+        .post(
+            "/admin/policies/new",
+            &[
+                ("title", ""),
+                ("slug", "Bad Slug"),
+                ("summary", ""),
+                ("body", " "),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.field_errors(),
+        vec![
+            "Enter the policy’s title",
+            "The web address must be 3 to 80 lowercase letters, numbers and hyphens, like data-access-policy",
+            "Enter a summary: what the policy is for, in a sentence or two",
+            "Enter the text of the policy",
+        ]
+    );
+    create_policy(&editor, "Data access policy", "data-access").await;
+    let taken = editor
+        .post(
+            "/admin/policies/new",
+            &[
+                ("title", "Another"),
+                ("slug", "data-access"),
+                ("summary", "S"),
+                ("body", "Text"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, 422);
+    assert_eq!(
+        taken.field_errors(),
+        vec!["Another policy already uses the address data-access: choose another"]
+    );
+    assert_eq!(app.scalar_i64("SELECT COUNT(*) FROM policies").await, 1);
+}
+
+#[tokio::test]
+async fn comments_are_checked_and_the_text_is_kept_when_refused() {
+    let app = spawn_app().await;
+    let (_, friend, _) = policy_in_review(&app).await;
+    let path = "/review/data-access/comments";
+
+    let empty = friend
+        .post(path, &[("paragraph", "whole"), ("body", "  ")])
+        .await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(empty.field_errors(), vec!["Enter your comment"]);
+
+    let long = "a".repeat(2001);
+    let too_long = friend
+        .post(path, &[("paragraph", "2"), ("body", &long)])
+        .await;
+    assert_eq!(too_long.status, 422);
+    assert_eq!(
+        too_long.field_errors(),
+        vec!["A comment must be 2000 characters or fewer (it has 2001)"]
+    );
+    assert!(too_long.body.contains(&long), "the text is kept");
+
+    let nowhere = friend
+        .post(path, &[("paragraph", "99"), ("body", "Hello")])
+        .await;
+    assert_eq!(nowhere.status, 422);
+    assert_eq!(
+        nowhere.field_errors(),
+        vec!["Choose the whole document or a paragraph from 1 to 5"]
+    );
+
+    let stray_reply = friend
+        .post(path, &[("parent", "999999"), ("body", "Hello")])
+        .await;
+    assert_eq!(stray_reply.status, 422);
+    assert_eq!(
+        stray_reply.field_errors(),
+        vec!["The comment you replied to is not in this review"]
+    );
+
+    sqlx::query("UPDATE policy_versions SET review_closes = '2020-01-01'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let closed = friend
+        .post(
+            path,
+            &[("paragraph", "whole"), ("body", "Too late, sadly.")],
+        )
+        .await;
+    assert_eq!(closed.status, 409);
+    assert!(closed.body.contains("Too late, sadly."));
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM policy_comments").await,
+        0
+    );
+
+    let unknown = friend
+        .post("/review/no-such-policy/comments", &[("body", "Hello")])
+        .await;
+    assert_eq!(unknown.status, 404);
+}
+
+#[tokio::test]
+async fn an_answer_needs_an_outcome_and_text_and_only_staff_may_give_one() {
+    let app = spawn_app().await;
+    let (editor, friend, _) = policy_in_review(&app).await;
+    let comment = comment_id(
+        &friend
+            .post(
+                "/review/data-access/comments",
+                &[("paragraph", "whole"), ("body", "Good.")],
+            )
+            .await,
+    );
+    let path = format!("/review/data-access/comments/{comment}/response");
+    assert_eq!(
+        friend
+            .post(&path, &[("outcome", "noted"), ("body", "x")])
+            .await
+            .status,
+        403
+    );
+    let wrong = editor
+        .post(&path, &[("outcome", "maybe"), ("body", "")])
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(
+        wrong.field_errors(),
+        vec![
+            "Choose what the comment led to",
+            "Enter the answer the critical friend will read"
+        ]
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM policy_responses")
+            .await,
+        0
+    );
+    let missing = editor
+        .post(
+            "/review/data-access/comments/999999/response",
+            &[("outcome", "noted"), ("body", "x")],
+        )
+        .await;
+    assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn a_draft_saved_from_an_older_copy_is_refused_and_the_text_kept() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id = create_policy(&editor, "Data access policy", "data-access").await;
+    let updated_at: String =
+        sqlx::query_scalar("SELECT updated_at FROM policy_versions WHERE policy_id = $1")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let save = |body: &'static str, token: String| {
+        let editor = &editor;
+        async move {
+            editor
+                .post(
+                    &format!("/admin/policies/{id}"),
+                    &[
+                        ("title", "Data access policy"),
+                        ("summary", "Who may use data."),
+                        ("body", body),
+                        ("updated_at", &token),
+                    ],
+                )
+                .await
+        }
+    };
+    // Someone else saves first (timestamps have one-second resolution).
+    sqlx::query(
+        "UPDATE policy_versions SET updated_at = '2000-01-01T00:00:00Z' WHERE policy_id = $1",
+    )
+    .bind(id)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let stale = save("My edit, written meanwhile.", updated_at).await;
+    assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("My edit, written meanwhile."));
+    assert!(stale.body.contains("Someone else saved this draft"));
+    let body: String =
+        sqlx::query_scalar("SELECT body_md FROM policy_versions WHERE policy_id = $1")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(body, BODY.trim());
+
+    let fresh = save("My edit, saved.", "2000-01-01T00:00:00Z".to_owned()).await;
+    assert_eq!(
+        fresh.location,
+        format!("/admin/policies/{id}?done=policy-saved")
+    );
+    open_review(&editor, id).await;
+    let frozen = save("Changed in review.", "x".to_owned()).await;
+    assert_eq!(frozen.status, 409);
+    assert!(frozen.body.contains("no longer a draft"));
+}
+
+#[tokio::test]
+async fn a_revised_draft_closes_the_review_and_publishing_it_makes_the_review_public() {
+    let app = spawn_app().await;
+    let (editor, friend, id) = policy_in_review(&app).await;
+    let comment = comment_id(
+        &friend
+            .post(
+                "/review/data-access/comments",
+                &[("paragraph", "2"), ("body", "Say what approved means.")],
+            )
+            .await,
+    );
+    let revised = editor
+        .post(&format!("/admin/policies/{id}/revise"), &[])
+        .await;
+    assert_eq!(
+        revised.location,
+        format!("/admin/policies/{id}?done=policy-revised")
+    );
+    // The review of version 1 is closed for comments but still there to answer.
+    let review = friend.get("/review/data-access").await;
+    assert!(review.body.contains("Comments closed"));
+    assert!(!review.body.contains("data-test=\"comment-form\""));
+    editor
+        .post(
+            &format!("/review/data-access/comments/{comment}/response"),
+            &[
+                ("outcome", "changed"),
+                ("body", "Defined in paragraph 2 now."),
+            ],
+        )
+        .await;
+    let published = editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "Says what approved means.")],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{:?}", published.field_errors());
+    let public = app.get("/policies/data-access").await.body;
+    assert!(public.contains("Policy, version 2"));
+    assert!(public.contains("Review of draft version 1"));
+    assert!(public.contains("Say what approved means."));
+    let states: Vec<String> = sqlx::query_scalar(
+        "SELECT state FROM policy_versions WHERE policy_id = $1 ORDER BY number",
+    )
+    .bind(id)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(states, vec!["reviewed", "published"]);
+}
+
+#[tokio::test]
+async fn comments_and_policies_cannot_inject_markup() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let reply = editor
+        .post(
+            "/admin/policies/new",
+            &[
+                ("title", "Hostile <b>title</b>"),
+                ("slug", "hostile"),
+                ("summary", "Summary"),
+                (
+                    "body",
+                    "Hello <script>alert(1)</script>\n\n[click](javascript:alert(2))\n",
+                ),
+            ],
+        )
+        .await;
+    let id = policy_id(&reply);
+    open_review(&editor, id).await;
+    comment_id(
+        &editor
+            .post(
+                "/review/hostile/comments",
+                &[
+                    ("paragraph", "whole"),
+                    ("body", "</textarea><script>alert(3)</script>"),
+                ],
+            )
+            .await,
+    );
+    let page = editor.get("/review/hostile").await.body;
+    assert!(!page.contains("<script>alert"));
+    assert!(!page.contains("javascript:alert"));
+    assert!(!page.contains("<b>title</b>"));
+    assert!(
+        page.contains("&lt;/textarea>&lt;script>alert(3)")
+            || page.contains("&lt;/textarea&gt;&lt;script&gt;alert(3)")
+    );
+}
