@@ -8,7 +8,10 @@ CREATE TABLE policies (
     title      TEXT NOT NULL,
     summary    TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    -- The fingerprint of the published version as last read from (or written to)
+    -- content/policies, so an import can tell web-app changes from a changed file.
+    synced_hash TEXT
 );
 
 -- Each version's text is frozen once its review opens, so paragraph numbers stay put.

@@ -564,6 +564,149 @@ pub async fn searchable(
         .collect())
 }
 
+/// A published policy as the content folder holds it (`content/policies/{slug}.md`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PolicyContent {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// The day it was published (year-month-day).
+    pub published: String,
+    pub change_note: String,
+    pub body_md: String,
+}
+
+/// A policy as an import sees it: its published content (if any), the fingerprint last
+/// synced with its file, and whether a newer draft or review is under way in the web app.
+pub struct StoredPolicy {
+    pub published: Option<PolicyContent>,
+    pub synced_hash: Option<String>,
+    pub work_in_progress: bool,
+}
+
+pub async fn stored_policies(
+    conn: &mut AnyConnection,
+) -> Result<HashMap<String, StoredPolicy>, sqlx::Error> {
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT p.slug, p.title, p.summary, p.synced_hash, v.published_at, v.change_note, v.body_md,
+                (SELECT COUNT(*) FROM policy_versions n WHERE n.policy_id = p.id
+                   AND n.state IN ('draft', 'in_review', 'reviewed')
+                   AND n.number > COALESCE(v.number, 0))
+         FROM policies p LEFT JOIN policy_versions v ON v.policy_id = p.id AND v.state = 'published'",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(slug, title, summary, synced_hash, published_at, change_note, body, newer)| {
+                let published = match (published_at, change_note, body) {
+                    (Some(at), Some(change_note), Some(body_md)) => Some(PolicyContent {
+                        slug: slug.clone(),
+                        title,
+                        summary,
+                        published: at.get(..10).unwrap_or_default().to_owned(),
+                        change_note,
+                        body_md,
+                    }),
+                    _ => None,
+                };
+                (
+                    slug,
+                    StoredPolicy {
+                        published,
+                        synced_hash,
+                        work_in_progress: newer > 0,
+                    },
+                )
+            },
+        )
+        .collect())
+}
+
+/// Publishes a policy from the content folder: a new policy, or a new version of one that
+/// replaces its published text (the old version stays, superseded). No review.
+pub async fn publish_content(
+    conn: &mut AnyConnection,
+    content: &PolicyContent,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM policies WHERE slug = $1")
+        .bind(&content.slug)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let id = match existing {
+        Some((id,)) => {
+            sqlx::query(
+                "UPDATE policies SET title = $1, summary = $2, updated_at = $3 WHERE id = $4",
+            )
+            .bind(&content.title)
+            .bind(&content.summary)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "UPDATE policy_versions SET state = 'superseded' WHERE policy_id = $1 AND state = 'published'",
+            )
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+            id
+        }
+        None => {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO policies (slug, title, summary, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $4) RETURNING id",
+            )
+            .bind(&content.slug)
+            .bind(&content.title)
+            .bind(&content.summary)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?;
+            id
+        }
+    };
+    sqlx::query(
+        "INSERT INTO policy_versions (policy_id, number, body_md, blocks_json, state, published_at, change_note, updated_at)
+         VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM policy_versions WHERE policy_id = $1),
+                 $2, $3, 'published', $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(&content.body_md)
+    .bind(blocks_json(&content.body_md))
+    .bind(format!("{}T00:00:00Z", content.published))
+    .bind(&content.change_note)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_synced_hash(
+    conn: &mut AnyConnection,
+    slug: &str,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE policies SET synced_hash = $1 WHERE slug = $2")
+        .bind(hash)
+        .bind(slug)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

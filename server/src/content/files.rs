@@ -185,6 +185,17 @@ pub struct ReportFile {
     pub priorities: Vec<String>,
 }
 
+/// `policies/{slug}.md`: a published policy (drafts and reviews live in the web app only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub published: Day,
+    pub change_note: String,
+}
+
 /// A Markdown document with front matter, as read from disk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document<T> {

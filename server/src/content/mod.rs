@@ -15,6 +15,7 @@ use anyhow::Context as _;
 use app::db::Database;
 use sha2::{Digest, Sha256};
 
+use app::policies::ssr::PolicyContent;
 use files::*;
 
 /// What an import did.
@@ -60,6 +61,7 @@ pub struct ContentSet {
     pub pages: Vec<(String, Document<PageFile>)>,
     pub recommendations: Vec<Document<RecommendationFile>>,
     pub reports: Vec<Document<ReportFile>>,
+    pub policies: Vec<Document<PolicyFile>>,
     pub glossary: Vec<GlossaryEntry>,
 }
 
@@ -183,6 +185,7 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
     let recommendations =
         read_documents::<RecommendationFile>(&dir.join("recommendations"), &mut errors)?;
     let reports = read_documents::<ReportFile>(&dir.join("reports"), &mut errors)?;
+    let policies = read_documents::<PolicyFile>(&dir.join("policies"), &mut errors)?;
 
     let set = ContentSet {
         site,
@@ -204,6 +207,7 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
             .collect(),
         recommendations: Vec::new(),
         reports: Vec::new(),
+        policies: Vec::new(),
         glossary,
     };
     validate::statuses(&statuses_path, &set.statuses, &mut errors);
@@ -212,12 +216,14 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
     validate::terms(&priorities, &mut errors);
     validate::recommendations(&set, &recommendations, &mut errors);
     validate::reports(&set, &recommendations, &reports, &mut errors);
+    validate::policies(&policies, &mut errors);
     if !errors.is_empty() {
         return Err(ContentErrors(errors).into());
     }
     Ok(ContentSet {
         recommendations: recommendations.into_iter().map(|(_, d)| d).collect(),
         reports: reports.into_iter().map(|(_, d)| d).collect(),
+        policies: policies.into_iter().map(|(_, d)| d).collect(),
         ..set
     })
 }
@@ -312,6 +318,7 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
         report.history_appended += doc.meta.history.len() - known;
     }
     import_reports(&mut tx, &content.reports, &now, &mut report).await?;
+    import_policies(&mut tx, &content.policies, &now, &mut report).await?;
     app::search::index::documents::bump_content_version(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
@@ -401,6 +408,67 @@ async fn import_reports(
     Ok(())
 }
 
+fn policy_content(doc: &Document<PolicyFile>) -> PolicyContent {
+    let p = &doc.meta;
+    PolicyContent {
+        slug: p.slug.clone(),
+        title: p.title.clone(),
+        summary: p.summary.clone(),
+        published: p.published.0.clone(),
+        change_note: p.change_note.clone(),
+        body_md: doc.body.clone(),
+    }
+}
+
+fn policy_fingerprint(content: &PolicyContent) -> String {
+    let canonical = serde_json::to_string(content).unwrap_or_default();
+    Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// A new policy file publishes the policy; a changed file publishes a new version (the
+/// old one stays, superseded). A policy changed in the web app since the last import (a
+/// new publication, or a draft or review under way) is kept: a changed file is reported
+/// as a conflict rather than published over it.
+async fn import_policies(
+    tx: &mut sqlx::AnyConnection,
+    policies: &[Document<PolicyFile>],
+    now: &str,
+    outcome: &mut ImportReport,
+) -> anyhow::Result<()> {
+    let stored = app::policies::ssr::stored_policies(tx).await?;
+    for doc in policies {
+        let content = policy_content(doc);
+        let file_hash = policy_fingerprint(&content);
+        if let Some(existing) = stored.get(&content.slug) {
+            let db_hash = existing.published.as_ref().map(policy_fingerprint);
+            let synced = existing.synced_hash.as_deref();
+            if db_hash.as_deref() == Some(file_hash.as_str()) {
+                if synced != Some(file_hash.as_str()) {
+                    app::policies::ssr::set_synced_hash(tx, &content.slug, &file_hash).await?;
+                }
+                continue;
+            }
+            // A file unchanged since the web app took over.
+            if synced == Some(file_hash.as_str()) {
+                continue;
+            }
+            if existing.work_in_progress || synced != db_hash.as_deref() {
+                outcome.conflicts.push(format!(
+                    "policies/{}.md: the policy was changed in the web app since the last import or export (a publication, or a draft or review under way), and its file differs; the database was kept (export to see its published text)",
+                    content.slug
+                ));
+                continue;
+            }
+        }
+        app::policies::ssr::publish_content(tx, &content, now).await?;
+        app::policies::ssr::set_synced_hash(tx, &content.slug, &file_hash).await?;
+    }
+    Ok(())
+}
+
 /// Writes the database out in the content/ format. Returns the number of files written.
 pub async fn export_dir(db: &Database, dir: &Path) -> anyhow::Result<usize> {
     let mut conn = db.pool().acquire().await?;
@@ -456,6 +524,25 @@ pub async fn export_dir(db: &Database, dir: &Path) -> anyhow::Result<usize> {
         files.insert(
             format!("reports/{}.md", report.slug).into(),
             write_document(&meta, &report.body_md)?,
+        );
+    }
+    for stored in app::policies::ssr::stored_policies(&mut conn)
+        .await?
+        .into_values()
+    {
+        let Some(policy) = stored.published else {
+            continue;
+        };
+        let meta = PolicyFile {
+            slug: policy.slug.clone(),
+            title: policy.title,
+            summary: policy.summary,
+            published: Day(policy.published),
+            change_note: policy.change_note,
+        };
+        files.insert(
+            format!("policies/{}.md", policy.slug).into(),
+            write_document(&meta, &policy.body_md)?,
         );
     }
     for (doc, _) in store::recommendations(&mut conn).await? {

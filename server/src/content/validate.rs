@@ -373,3 +373,43 @@ pub fn reports(
         }
     }
 }
+
+pub fn policies(docs: &[(PathBuf, Document<PolicyFile>)], errors: &mut Vec<ContentError>) {
+    use app::policies::{NOTE_MAX, SUMMARY_MAX, TITLE_MAX};
+    for (path, doc) in docs {
+        let p = &doc.meta;
+        let mut problem = |field: &str, message: String| {
+            errors.push(ContentError::new(path, None, format!("{field}: {message}")))
+        };
+        if path.file_stem().is_some_and(|stem| stem != p.slug.as_str()) || !is_key(&p.slug) {
+            problem(
+                "slug",
+                format!(
+                    "{:?} must match the file name and use lowercase letters, digits and hyphens",
+                    p.slug
+                ),
+            );
+        }
+        for (field, text, max) in [
+            ("title", &p.title, TITLE_MAX),
+            ("summary", &p.summary, SUMMARY_MAX),
+            ("change_note", &p.change_note, NOTE_MAX),
+        ] {
+            let chars = text.chars().count();
+            if text.trim().is_empty() || chars > max {
+                problem(
+                    field,
+                    format!("must be plain text of 1 to {max} characters (it has {chars})"),
+                );
+            } else if text.contains('<') || text.contains('>') {
+                problem(field, "must be plain text, without HTML".into());
+            }
+        }
+        if doc.body.trim().is_empty() {
+            problem(
+                "body",
+                "the policy has no text after the front matter".into(),
+            );
+        }
+    }
+}

@@ -5,7 +5,7 @@ use server::content::{export_dir, import_dir};
 
 use crate::helpers::content_dir;
 
-async fn fresh_db(dir: &Path) -> Database {
+pub(crate) async fn fresh_db(dir: &Path) -> Database {
     let db = Database::connect(&format!("sqlite://{}/test.db", dir.display()))
         .await
         .expect("database opens");
@@ -13,7 +13,7 @@ async fn fresh_db(dir: &Path) -> Database {
     db
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walk(from) {
         let target = to.join(entry.strip_prefix(from).unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();

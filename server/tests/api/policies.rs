@@ -54,11 +54,11 @@ async fn open_review(editor: &Browser, id: i64) {
     assert_eq!(reply.status, 303, "{:?}", reply.field_errors());
 }
 
-/// An editor, a critical friend, and the id of a policy (`data-access`) in review.
+/// An editor, a critical friend, and the id of a policy (`trial-policy`) in review.
 async fn policy_in_review(app: &TestApp) -> (Browser, Browser, i64) {
     let (editor, _) = app.signed_in(Role::Editor).await;
     let (friend, _) = app.signed_in(Role::CriticalFriend).await;
-    let id = create_policy(&editor, "Data access policy", "data-access").await;
+    let id = create_policy(&editor, "Trial policy", "trial-policy").await;
     open_review(&editor, id).await;
     (editor, friend, id)
 }
@@ -90,38 +90,26 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
     let app = spawn_app().await;
     let (editor, _) = app.signed_in(Role::Editor).await;
     let (friend, _) = app.signed_in(Role::CriticalFriend).await;
-    let id = create_policy(&editor, "Data access policy", "data-access").await;
+    let id = create_policy(&editor, "Trial policy", "trial-policy").await;
 
     // A draft is the team's alone.
-    assert_eq!(app.get("/policies/data-access").await.status, 404);
-    assert!(!app
-        .get("/policies")
-        .await
-        .body
-        .contains("Data access policy"));
-    assert_eq!(friend.get("/review/data-access").await.status, 404);
-    assert!(!friend
-        .get("/review")
-        .await
-        .body
-        .contains("Data access policy"));
+    assert_eq!(app.get("/policies/trial-policy").await.status, 404);
+    assert!(!app.get("/policies").await.body.contains("Trial policy"));
+    assert_eq!(friend.get("/review/trial-policy").await.status, 404);
+    assert!(!friend.get("/review").await.body.contains("Trial policy"));
 
     open_review(&editor, id).await;
-    let review = friend.get("/review/data-access").await;
+    let review = friend.get("/review/trial-policy").await;
     assert_eq!(review.status, 200);
     assert!(review.body.contains("Only approved researchers"));
     assert!(review.body.contains("id=\"p-2\""));
-    assert!(friend
-        .get("/review")
-        .await
-        .body
-        .contains("Data access policy"));
+    assert!(friend.get("/review").await.body.contains("Trial policy"));
     // Still not public while in review.
-    assert_eq!(app.get("/policies/data-access").await.status, 404);
+    assert_eq!(app.get("/policies/trial-policy").await.status, 404);
 
     let on_paragraph = friend
         .post(
-            "/review/data-access/comments",
+            "/review/trial-policy/comments",
             &[
                 ("paragraph", "3"),
                 ("body", "Say who sits on the committee, zephyrine."),
@@ -131,10 +119,10 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
     let first = comment_id(&on_paragraph);
     assert!(on_paragraph
         .location
-        .starts_with("/review/data-access?done=comment-posted#comment-"));
+        .starts_with("/review/trial-policy?done=comment-posted#comment-"));
     let whole = friend
         .post(
-            "/review/data-access/comments",
+            "/review/trial-policy/comments",
             &[
                 ("paragraph", "whole"),
                 ("body", "Clear overall, thank you."),
@@ -144,18 +132,18 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
     let second = comment_id(&whole);
     let reply = editor
         .post(
-            "/review/data-access/comments",
+            "/review/trial-policy/comments",
             &[("parent", &first), ("body", "We will list the members.")],
         )
         .await;
     assert!(reply.location.contains("done=reply-posted"));
-    let page = friend.get("/review/data-access").await.body;
+    let page = friend.get("/review/trial-policy").await.body;
     assert!(page.contains("On paragraph 3, which begins “Every project is checked"));
     assert!(page.contains("We will list the members."));
     assert_eq!(page.matches("data-test=\"answer-form\"").count(), 0);
     assert_eq!(
         editor
-            .get("/review/data-access")
+            .get("/review/trial-policy")
             .await
             .body
             .matches("data-test=\"answer-form\"")
@@ -166,7 +154,7 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
     // Comments are not public, nor searchable, before publication.
     assert!(!search_urls(&app, "zephyrine")
         .await
-        .contains(&"/policies/data-access".to_owned()));
+        .contains(&"/policies/trial-policy".to_owned()));
 
     let refused = editor
         .post(
@@ -190,17 +178,17 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
     ] {
         let answered = editor
             .post(
-                &format!("/review/data-access/comments/{comment}/response"),
+                &format!("/review/trial-policy/comments/{comment}/response"),
                 &[("outcome", outcome), ("body", text)],
             )
             .await;
         assert_eq!(
             answered.location,
-            format!("/review/data-access?done=answer-saved#comment-{comment}")
+            format!("/review/trial-policy?done=answer-saved#comment-{comment}")
         );
     }
     assert!(friend
-        .get("/review/data-access")
+        .get("/review/trial-policy")
         .await
         .body
         .contains("The policy now names the members of the committee."));
@@ -215,7 +203,7 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
         published.location,
         format!("/admin/policies/{id}?done=policy-published")
     );
-    let public = app.get("/policies/data-access").await;
+    let public = app.get("/policies/trial-policy").await;
     assert_eq!(public.status, 200);
     for text in [
         "Only approved researchers",
@@ -227,15 +215,11 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
     ] {
         assert!(public.body.contains(text), "{text}");
     }
-    assert!(app
-        .get("/policies")
-        .await
-        .body
-        .contains("Data access policy"));
+    assert!(app.get("/policies").await.body.contains("Trial policy"));
     // The review is over: no more comments.
     let late = friend
         .post(
-            "/review/data-access/comments",
+            "/review/trial-policy/comments",
             &[("paragraph", "whole"), ("body", "One more thing.")],
         )
         .await;
@@ -244,7 +228,7 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
     assert!(search_urls(&app, "zephyrine")
         .await
-        .contains(&"/policies/data-access".to_owned()));
+        .contains(&"/policies/trial-policy".to_owned()));
     let audit = app
         .scalar_i64("SELECT COUNT(*) FROM audit_log WHERE record_kind = 'policy'")
         .await;
@@ -277,13 +261,13 @@ async fn a_new_policy_needs_a_title_summary_body_and_a_free_address() {
             "Enter the text of the policy",
         ]
     );
-    create_policy(&editor, "Data access policy", "data-access").await;
+    create_policy(&editor, "Trial policy", "trial-policy").await;
     let taken = editor
         .post(
             "/admin/policies/new",
             &[
                 ("title", "Another"),
-                ("slug", "data-access"),
+                ("slug", "trial-policy"),
                 ("summary", "S"),
                 ("body", "Text"),
             ],
@@ -292,16 +276,25 @@ async fn a_new_policy_needs_a_title_summary_body_and_a_free_address() {
     assert_eq!(taken.status, 422);
     assert_eq!(
         taken.field_errors(),
-        vec!["Another policy already uses the address data-access: choose another"]
+        vec!["Another policy already uses the address trial-policy: choose another"]
     );
-    assert_eq!(app.scalar_i64("SELECT COUNT(*) FROM policies").await, 1);
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM policies WHERE slug = 'trial-policy'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM policies WHERE slug = 'bad-slug'")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
 async fn comments_are_checked_and_the_text_is_kept_when_refused() {
     let app = spawn_app().await;
     let (_, friend, _) = policy_in_review(&app).await;
-    let path = "/review/data-access/comments";
+    let path = "/review/trial-policy/comments";
 
     let empty = friend
         .post(path, &[("paragraph", "whole"), ("body", "  ")])
@@ -368,12 +361,12 @@ async fn an_answer_needs_an_outcome_and_text_and_only_staff_may_give_one() {
     let comment = comment_id(
         &friend
             .post(
-                "/review/data-access/comments",
+                "/review/trial-policy/comments",
                 &[("paragraph", "whole"), ("body", "Good.")],
             )
             .await,
     );
-    let path = format!("/review/data-access/comments/{comment}/response");
+    let path = format!("/review/trial-policy/comments/{comment}/response");
     assert_eq!(
         friend
             .post(&path, &[("outcome", "noted"), ("body", "x")])
@@ -399,7 +392,7 @@ async fn an_answer_needs_an_outcome_and_text_and_only_staff_may_give_one() {
     );
     let missing = editor
         .post(
-            "/review/data-access/comments/999999/response",
+            "/review/trial-policy/comments/999999/response",
             &[("outcome", "noted"), ("body", "x")],
         )
         .await;
@@ -410,7 +403,7 @@ async fn an_answer_needs_an_outcome_and_text_and_only_staff_may_give_one() {
 async fn a_draft_saved_from_an_older_copy_is_refused_and_the_text_kept() {
     let app = spawn_app().await;
     let (editor, _) = app.signed_in(Role::Editor).await;
-    let id = create_policy(&editor, "Data access policy", "data-access").await;
+    let id = create_policy(&editor, "Trial policy", "trial-policy").await;
     let updated_at: String =
         sqlx::query_scalar("SELECT updated_at FROM policy_versions WHERE policy_id = $1")
             .bind(id)
@@ -424,7 +417,7 @@ async fn a_draft_saved_from_an_older_copy_is_refused_and_the_text_kept() {
                 .post(
                     &format!("/admin/policies/{id}"),
                     &[
-                        ("title", "Data access policy"),
+                        ("title", "Trial policy"),
                         ("summary", "Who may use data."),
                         ("body", body),
                         ("updated_at", &token),
@@ -471,7 +464,7 @@ async fn a_revised_draft_closes_the_review_and_publishing_it_makes_the_review_pu
     let comment = comment_id(
         &friend
             .post(
-                "/review/data-access/comments",
+                "/review/trial-policy/comments",
                 &[("paragraph", "2"), ("body", "Say what approved means.")],
             )
             .await,
@@ -484,12 +477,12 @@ async fn a_revised_draft_closes_the_review_and_publishing_it_makes_the_review_pu
         format!("/admin/policies/{id}?done=policy-revised")
     );
     // The review of version 1 is closed for comments but still there to answer.
-    let review = friend.get("/review/data-access").await;
+    let review = friend.get("/review/trial-policy").await;
     assert!(review.body.contains("Comments closed"));
     assert!(!review.body.contains("data-test=\"comment-form\""));
     editor
         .post(
-            &format!("/review/data-access/comments/{comment}/response"),
+            &format!("/review/trial-policy/comments/{comment}/response"),
             &[
                 ("outcome", "changed"),
                 ("body", "Defined in paragraph 2 now."),
@@ -503,7 +496,7 @@ async fn a_revised_draft_closes_the_review_and_publishing_it_makes_the_review_pu
         )
         .await;
     assert_eq!(published.status, 303, "{:?}", published.field_errors());
-    let public = app.get("/policies/data-access").await.body;
+    let public = app.get("/policies/trial-policy").await.body;
     assert!(public.contains("Policy, version 2"));
     assert!(public.contains("Review of draft version 1"));
     assert!(public.contains("Say what approved means."));
@@ -555,5 +548,120 @@ async fn comments_and_policies_cannot_inject_markup() {
     assert!(
         page.contains("&lt;/textarea>&lt;script>alert(3)")
             || page.contains("&lt;/textarea&gt;&lt;script&gt;alert(3)")
+    );
+}
+
+const POLICY_FILE: &str = "+++\nslug = \"test-policy\"\ntitle = \"Test policy\"\nsummary = \"A policy for the tests.\"\npublished = 2026-01-15\nchange_note = \"First version.\"\n+++\nThe first paragraph.\n\nThe second paragraph.\n";
+
+/// A copy of the content folder with one more policy, imported into a fresh database.
+async fn imported_with_test_policy() -> (tempfile::TempDir, std::path::PathBuf, app::db::Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    crate::content::copy_dir(&crate::helpers::content_dir(), &content);
+    std::fs::create_dir_all(content.join("policies")).unwrap();
+    std::fs::write(content.join("policies/test-policy.md"), POLICY_FILE).unwrap();
+    let db = crate::content::fresh_db(dir.path()).await;
+    server::content::import_dir(&db, &content).await.unwrap();
+    (dir, content, db)
+}
+
+async fn versions_of(db: &app::db::Database, slug: &str) -> Vec<(i64, String, String)> {
+    sqlx::query_as(
+        "SELECT v.number, v.state, v.body_md FROM policy_versions v JOIN policies p ON p.id = v.policy_id \
+         WHERE p.slug = $1 ORDER BY v.number",
+    )
+    .bind(slug)
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_policy_file_publishes_it_and_a_changed_file_publishes_a_new_version() {
+    let (_dir, content, db) = imported_with_test_policy().await;
+    let versions = versions_of(&db, "test-policy").await;
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].1, "published");
+    let public = app::policies::ssr::public_policy(&db, "test-policy")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(public.blocks.len(), 2);
+    assert_eq!(public.published_at.get(..10), Some("2026-01-15"));
+
+    // Unchanged: nothing happens.
+    server::content::import_dir(&db, &content).await.unwrap();
+    assert_eq!(versions_of(&db, "test-policy").await.len(), 1);
+
+    let path = content.join("policies/test-policy.md");
+    std::fs::write(
+        &path,
+        POLICY_FILE
+            .replace("The second paragraph.", "The second paragraph, clearer.")
+            .replace("First version.", "Clearer wording."),
+    )
+    .unwrap();
+    server::content::import_dir(&db, &content).await.unwrap();
+    let versions = versions_of(&db, "test-policy").await;
+    let states: Vec<&str> = versions.iter().map(|v| v.1.as_str()).collect();
+    assert_eq!(states, vec!["superseded", "published"]);
+    assert!(versions[1].2.contains("clearer"));
+}
+
+#[tokio::test]
+async fn a_policy_being_revised_in_the_web_app_is_not_overwritten_by_its_file() {
+    let (_dir, content, db) = imported_with_test_policy().await;
+    sqlx::query(
+        "INSERT INTO policy_versions (policy_id, number, body_md, blocks_json, state, updated_at) \
+         SELECT id, 2, 'A web draft.', '[]', 'draft', '2026-11-01T00:00:00Z' FROM policies WHERE slug = 'test-policy'",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    std::fs::write(
+        content.join("policies/test-policy.md"),
+        POLICY_FILE.replace("The first paragraph.", "Changed in the file."),
+    )
+    .unwrap();
+    let report = server::content::import_dir(&db, &content).await.unwrap();
+    assert_eq!(report.conflicts.len(), 1, "{report}");
+    assert!(report.conflicts[0].starts_with("policies/test-policy.md:"));
+    let versions = versions_of(&db, "test-policy").await;
+    assert_eq!(versions.len(), 2);
+    assert!(versions[0].2.contains("The first paragraph."));
+}
+
+#[tokio::test]
+async fn a_policy_file_with_a_wrong_slug_or_empty_note_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    crate::content::copy_dir(&crate::helpers::content_dir(), &content);
+    std::fs::create_dir_all(content.join("policies")).unwrap();
+    std::fs::write(
+        content.join("policies/other-name.md"),
+        POLICY_FILE.replace("First version.", " "),
+    )
+    .unwrap();
+    let db = crate::content::fresh_db(dir.path()).await;
+    let error = server::content::import_dir(&db, &content)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("policies/other-name.md"), "{error}");
+    assert!(
+        error.contains("slug: \"test-policy\" must match the file name"),
+        "{error}"
+    );
+    assert!(
+        error.contains("change_note: must be plain text of 1 to 500 characters"),
+        "{error}"
+    );
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM statuses")
+            .fetch_one(db.pool())
+            .await
+            .unwrap(),
+        0,
+        "nothing was imported"
     );
 }
