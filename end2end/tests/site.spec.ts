@@ -21,6 +21,8 @@ const everyPage = [
   "/reports?kind=briefing",
   "/reports/quarterly-summary-2026-q2",
   "/reports/public-panel-report/history",
+  "/policies",
+  "/policies/data-access",
   "/no-such-page",
 ];
 

@@ -145,6 +145,17 @@ pub struct ReviewView {
     pub blocks: Vec<PolicyBlock>,
     pub threads: Vec<CommentThread>,
     pub may_answer: bool,
+    /// A comment this person posted after their session had ended, kept for them.
+    pub kept: Option<KeptComment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptComment {
+    /// The thread it replied to, if it was a reply.
+    pub parent: Option<i64>,
+    pub paragraph: String,
+    pub body: String,
+    pub kept_at: String,
 }
 
 /// The newest version of a policy, as the team edits it.
@@ -204,13 +215,9 @@ pub async fn get_reviews() -> Result<Vec<PolicySummary>, AppError> {
 pub async fn get_review(slug: String) -> Result<ReviewView, AppError> {
     let viewer = crate::accounts::ssr::require(crate::accounts::Permission::CommentOnPolicies)?;
     let state = crate::state::app_state()?;
-    ssr::review(
-        &state.db,
-        &slug,
-        viewer.may(crate::accounts::Permission::ManagePolicies),
-    )
-    .await?
-    .ok_or(AppError::NotFound)
+    ssr::review(&state.db, &slug, &viewer)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[leptos::server(prefix = "/_fn", endpoint = "admin-policies")]

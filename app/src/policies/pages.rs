@@ -223,10 +223,15 @@ pub fn ReviewPage() -> impl IntoView {
 
 #[component]
 fn Review(review: ReviewView) -> impl IntoView {
+    // Text kept from a session that ended: a comment goes back into the comment box, a
+    // reply into its thread's reply box.
+    let kept = review.kept.clone();
+    let kept_comment = kept.clone().filter(|k| k.parent.is_none());
     let chosen = feedback("comment")
         .filter(|f| f.value("parent").unwrap_or_default().is_empty())
         .and_then(|f| f.value("paragraph"))
         .or_else(|| use_query_map().get_untracked().get("paragraph"))
+        .or_else(|| kept_comment.as_ref().map(|k| k.paragraph.clone()))
         .unwrap_or_default();
     let main_feedback =
         feedback("comment").filter(|f| f.value("parent").unwrap_or_default().is_empty());
@@ -256,15 +261,30 @@ fn Review(review: ReviewView) -> impl IntoView {
         .filter(|_| !review.open)
         .or_else(|| feedback("answer").filter(|_| review.review_public))
         .and_then(|f| Some((f.errors.first()?.clone(), f.value("body")?)))
+        .or_else(|| {
+            let kept = kept.clone().filter(|_| !review.open)?;
+            Some((
+                (
+                    "kept".to_owned(),
+                    "The review closed before this could be posted".to_owned(),
+                ),
+                kept.body,
+            ))
+        })
         .filter(|(_, body)| !body.trim().is_empty());
     let open = review.open;
     let may_answer = review.may_answer && !review.review_public;
     let slug = review.slug.clone();
+    let kept_for_threads = kept.clone();
     let thread_view = move |thread: CommentThread| {
         let slug = slug.clone();
+        let kept_reply = kept_for_threads
+            .clone()
+            .filter(|k| k.parent == Some(thread.id))
+            .map(|k| k.body);
         view! {
             <Thread thread=thread.clone()>
-                <ThreadForms thread slug open may_answer />
+                <ThreadForms thread slug open may_answer kept_reply />
             </Thread>
         }
     };
@@ -292,6 +312,21 @@ fn Review(review: ReviewView) -> impl IntoView {
             <p>{status}</p>
             {review.review_public.then(|| view! { <p><a href=format!("/policies/{}", review.slug)>"Read the published policy"</a></p> })}
         </div>
+        {kept.clone().filter(|_| review.open).map(|k| view! {
+            <div class="nhsuk-inset-text" data-test="kept-text">
+                <p>
+                    {format!(
+                        "We kept the {} you wrote when your session had ended ({}). It is in the {} below: post it, or discard it.",
+                        if k.parent.is_some() { "reply" } else { "comment" },
+                        display_time(&k.kept_at),
+                        if k.parent.is_some() { "reply box of its thread" } else { "comment box" },
+                    )}
+                </p>
+                <form method="post" action=format!("/review/{}/discard-kept", review.slug) class="candour-inline-form">
+                    <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="discard-kept">"Discard it"</button>
+                </form>
+            </div>
+        })}
         {unposted.map(|((field, message), body)| view! {
             <div class="nhsuk-warning-callout" data-test="unposted">
                 <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Your text was not posted"</span></h2>
@@ -360,7 +395,7 @@ fn Review(review: ReviewView) -> impl IntoView {
                         label="Your comment"
                         hint="Plain text, up to 2,000 characters. Say what you think and, if you can, what would make it better."
                         error=main_feedback.as_ref().and_then(|f| f.error_for("body"))
-                        value=main_feedback.as_ref().and_then(|f| f.value("body")).unwrap_or_default()
+                        value=main_feedback.as_ref().and_then(|f| f.value("body")).or_else(|| kept_comment.as_ref().map(|k| k.body.clone())).unwrap_or_default()
                         rows=6
                         bold_label=true
                     />
@@ -374,7 +409,13 @@ fn Review(review: ReviewView) -> impl IntoView {
 /// The reply and answer forms under a thread, each folded away until opened (and opened
 /// when it is shown again with a mistake).
 #[component]
-fn ThreadForms(thread: CommentThread, slug: String, open: bool, may_answer: bool) -> impl IntoView {
+fn ThreadForms(
+    thread: CommentThread,
+    slug: String,
+    open: bool,
+    may_answer: bool,
+    kept_reply: Option<String>,
+) -> impl IntoView {
     let id = thread.id;
     let reply_field = format!("reply-{id}");
     let reply_feedback = feedback("comment")
@@ -405,7 +446,7 @@ fn ThreadForms(thread: CommentThread, slug: String, open: bool, may_answer: bool
     let slug_for_answer = slug.clone();
     view! {
         {open.then(|| view! {
-            <details class="nhsuk-details candour-thread__form" open=reply_feedback.is_some()>
+            <details class="nhsuk-details candour-thread__form" open=reply_feedback.is_some() || kept_reply.is_some()>
                 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Reply"</span></summary>
                 <div class="nhsuk-details__text">
                     <form method="post" action=format!("/review/{slug}/comments") novalidate data-test="reply-form" data-unsaved-warning="">
@@ -416,7 +457,7 @@ fn ThreadForms(thread: CommentThread, slug: String, open: bool, may_answer: bool
                             label="Your reply"
                             hint="Plain text, up to 2,000 characters."
                             error=reply_error
-                            value=reply_feedback.as_ref().and_then(|f| f.value("body")).unwrap_or_default()
+                            value=reply_feedback.as_ref().and_then(|f| f.value("body")).or_else(|| kept_reply.clone()).unwrap_or_default()
                             rows=3
                         />
                         <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="post-reply">"Post reply"</button>

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use sqlx::AnyConnection;
 
 use super::{
-    CommentThread, PolicyBlock, PolicyEditor, PolicySummary, PublicPolicy, PublicReview, Reply,
-    ResponseView, ReviewView, VersionLine,
+    CommentThread, KeptComment, PolicyBlock, PolicyEditor, PolicySummary, PublicPolicy,
+    PublicReview, Reply, ResponseView, ReviewView, VersionLine,
 };
 use crate::{
     db::Database,
@@ -69,6 +69,11 @@ pub fn blocks_json(markdown: &str) -> String {
 
 fn parse_blocks(json: &str) -> Vec<PolicyBlock> {
     serde_json::from_str(json).unwrap_or_default()
+}
+
+/// The review page of a policy; also the key of text kept from an ended session.
+pub fn review_page(slug: &str) -> String {
+    format!("/review/{slug}")
 }
 
 pub fn today() -> String {
@@ -398,7 +403,7 @@ pub async fn public_policy(db: &Database, slug: &str) -> Result<Option<PublicPol
 pub async fn review(
     db: &Database,
     slug: &str,
-    may_answer: bool,
+    viewer: &crate::accounts::Viewer,
 ) -> Result<Option<ReviewView>, sqlx::Error> {
     let Some(policy) = policy_by(db, "slug", slug.to_owned().into()).await? else {
         return Ok(None);
@@ -410,6 +415,18 @@ pub async fn review(
     let blocks = HashMap::from([(version.id, version.blocks.clone())]);
     let mut threads = threads(db, policy.id, &blocks).await?;
     let closes = version.review_closes.clone().unwrap_or_default();
+    let kept = crate::accounts::ssr::drafts::find(db, viewer.id, &review_page(&policy.slug))
+        .await?
+        .map(|(fields, kept_at)| {
+            let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
+            KeptComment {
+                parent: field("parent").parse().ok(),
+                paragraph: field("paragraph"),
+                body: field("body"),
+                kept_at,
+            }
+        })
+        .filter(|kept| !kept.body.trim().is_empty());
     Ok(Some(ReviewView {
         policy_id: policy.id,
         slug: policy.slug,
@@ -422,7 +439,8 @@ pub async fn review(
         review_public: version.review_public,
         blocks: version.blocks.clone(),
         threads: in_reading_order(threads.remove(&version.id).unwrap_or_default()),
-        may_answer,
+        may_answer: viewer.may(crate::accounts::Permission::ManagePolicies),
+        kept,
     }))
 }
 

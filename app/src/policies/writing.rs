@@ -13,7 +13,7 @@ use axum::{
 use sqlx::AnyConnection;
 
 use super::{
-    ssr::{blocks_json, newest_version, open_comment_counts, split_blocks, today},
+    ssr::{blocks_json, newest_version, open_comment_counts, review_page, split_blocks, today},
     BODY_MAX, COMMENT_MAX, NOTE_MAX, OUTCOMES, SUMMARY_MAX, TITLE_MAX,
 };
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
         handlers::{again, done, internal, SignedIn},
         ssr::{
             audit::{self, Change},
-            now,
+            drafts, now,
         },
         Viewer,
     },
@@ -603,10 +603,6 @@ pub async fn publish(
     finish(saved, &posted.page, "policy-published")
 }
 
-fn review_page(slug: &str) -> String {
-    format!("/review/{slug}")
-}
-
 /// The newest version of a policy that has been under review.
 struct Reviewed {
     policy_id: i64,
@@ -742,9 +738,10 @@ pub async fn comment(
             ),
         );
     }
-    if let Err(response) = posted.mistakes(&state).await {
-        return response;
-    }
+    let posted = match posted.mistakes(&state).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
     let saved = async {
         let mut tx = state.db.begin_write().await?;
         let (comment_id,): (i64,) = sqlx::query_as(
@@ -781,9 +778,26 @@ pub async fn comment(
     }
     .await;
     match saved {
-        Ok(comment_id) => to_comment(&slug, &format!("{what}-posted"), comment_id),
+        Ok(comment_id) => {
+            // Posted: any text kept from an ended session has served its purpose.
+            if let Err(error) = drafts::discard(&state.db, viewer.id, &posted.page).await {
+                tracing::warn!(%error, "could not discard kept comment text");
+            }
+            to_comment(&slug, &format!("{what}-posted"), comment_id)
+        }
         Err(error) => internal(error),
     }
+}
+
+/// Throws away comment text kept from an ended session.
+pub async fn discard_kept(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    SignedIn(viewer): SignedIn,
+) -> Response {
+    let page = review_page(&slug);
+    let discarded = drafts::discard(&state.db, viewer.id, &page).await;
+    finish(discarded, &page, "draft-discarded")
 }
 
 /// The team's answer to a thread's first comment; it can change until the review is public.

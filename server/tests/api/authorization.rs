@@ -55,6 +55,7 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/admin/policies/{id}/publish", STAFF),
     ("POST", "/review/{slug}/comments", SIGNED_IN),
     ("POST", "/review/{slug}/comments/{id}/response", STAFF),
+    ("POST", "/review/{slug}/discard-kept", SIGNED_IN),
 ];
 
 /// Server functions (what pages call): who may call each, with a valid body.

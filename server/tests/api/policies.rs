@@ -87,7 +87,11 @@ async fn search_urls(app: &TestApp, query: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answer() {
-    let app = spawn_app().await;
+    review_and_publish(&spawn_app().await).await;
+}
+
+/// The whole journey of a policy, on whichever database the app runs on.
+pub(crate) async fn review_and_publish(app: &TestApp) {
     let (editor, _) = app.signed_in(Role::Editor).await;
     let (friend, _) = app.signed_in(Role::CriticalFriend).await;
     let id = create_policy(&editor, "Trial policy", "trial-policy").await;
@@ -152,7 +156,7 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
     );
 
     // Comments are not public, nor searchable, before publication.
-    assert!(!search_urls(&app, "zephyrine")
+    assert!(!search_urls(app, "zephyrine")
         .await
         .contains(&"/policies/trial-policy".to_owned()));
 
@@ -226,7 +230,7 @@ async fn a_policy_goes_from_draft_through_review_to_publication_with_every_answe
     assert_eq!(late.status, 409);
 
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
-    assert!(search_urls(&app, "zephyrine")
+    assert!(search_urls(app, "zephyrine")
         .await
         .contains(&"/policies/trial-policy".to_owned()));
     let audit = app
@@ -664,4 +668,63 @@ async fn a_policy_file_with_a_wrong_slug_or_empty_note_is_refused_by_name() {
         0,
         "nothing was imported"
     );
+}
+
+#[tokio::test]
+async fn a_comment_posted_after_the_session_ended_is_kept_and_offered_back() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id = create_policy(&editor, "Trial policy", "trial-policy").await;
+    open_review(&editor, id).await;
+    let (friend, user) = app.signed_in(Role::CriticalFriend).await;
+    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let typed = "A long and careful comment about paragraph two.";
+    let reply = friend
+        .post(
+            "/review/trial-policy/comments",
+            &[("paragraph", "2"), ("body", typed)],
+        )
+        .await;
+    assert_eq!(reply.location, "/sign-in?next=%2Freview%2Ftrial-policy");
+    friend.sign_in(&user.email, crate::helpers::PASSWORD).await;
+    let page = friend.get("/review/trial-policy").await.body;
+    assert!(page.contains("data-test=\"kept-text\""));
+    assert!(page.contains(typed));
+    assert!(page.contains("<option value=\"2\" selected"));
+
+    let discarded = friend.post("/review/trial-policy/discard-kept", &[]).await;
+    assert_eq!(
+        discarded.location,
+        "/review/trial-policy?done=draft-discarded"
+    );
+    let page = friend.get("/review/trial-policy").await.body;
+    assert!(!page.contains(typed));
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM policy_comments").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn published_policies_are_found_by_search_and_filtered_by_kind() {
+    let app = spawn_app().await;
+    let urls = search_urls(&app, "commercial%20access%20benefit").await;
+    assert!(
+        urls.iter()
+            .take(3)
+            .any(|u| u == "/policies/commercial-access"),
+        "{urls:?}"
+    );
+    let only_policies = search_urls(&app, "data&kind=policy").await;
+    assert!(!only_policies.is_empty());
+    assert!(
+        only_policies.iter().all(|u| u.starts_with("/policies/")),
+        "{only_policies:?}"
+    );
+    let page = app.get("/search?q=committee&kind=policy").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Policy"));
 }

@@ -58,6 +58,8 @@ async fn on_postgresql_every_public_page_and_open_data_file_answers() {
         "/",
         "/actions",
         "/actions?status=implemented&sort=updated",
+        "/policies",
+        "/policies/data-access",
         "/actions?as_of=2025-06-30",
         "/actions/PP-1",
         "/you-said-we-did",
@@ -108,5 +110,12 @@ async fn on_postgresql_accounts_reports_and_the_audit_log_work() {
         .execute(app.db.pool())
         .await
         .is_err());
+    drop_database(app, &name).await;
+}
+
+#[tokio::test]
+async fn on_postgresql_a_policy_is_reviewed_answered_and_published() {
+    let (app, name) = spawn_app_on_postgres().await;
+    crate::policies::review_and_publish(&app).await;
     drop_database(app, &name).await;
 }

@@ -109,7 +109,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("POST", "/admin/policies/{id}/revise", Holder(P::ManagePolicies), "/admin/policies/{id}"),
     endpoint("POST", "/admin/policies/{id}/publish", Holder(P::ManagePolicies), "/admin/policies/{id}"),
     keeping_text(endpoint("POST", "/review/{slug}/comments", Holder(P::CommentOnPolicies), "/review/{slug}")),
-    keeping_text(endpoint("POST", "/review/{slug}/comments/{id}/response", Holder(P::ManagePolicies), "/review/{slug}")),
+    endpoint("POST", "/review/{slug}/comments/{id}/response", Holder(P::ManagePolicies), "/review/{slug}"),
+    endpoint("POST", "/review/{slug}/discard-kept", Holder(P::CommentOnPolicies), "/review/{slug}"),
 ];
 
 fn endpoint_for(method: &str, path: &str) -> Endpoint {
@@ -240,6 +241,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "POST",
             "/review/{slug}/comments/{id}/response",
             post(crate::policies::writing::answer),
+        ),
+        (
+            "POST",
+            "/review/{slug}/discard-kept",
+            post(crate::policies::writing::discard_kept),
         ),
     ];
     let mut router = Router::new();
