@@ -114,6 +114,15 @@ const NOTICES: &[(&str, &str)] = &[
     ("comment-posted", "Your comment has been posted."),
     ("reply-posted", "Your reply has been posted."),
     ("answer-saved", "The answer has been saved."),
+    (
+        "followed",
+        "You follow this recommendation. Your account page lists it with any changes.",
+    ),
+    ("unfollowed", "You no longer follow this recommendation."),
+    (
+        "follows-seen",
+        "Every recommendation you follow is marked as seen.",
+    ),
 ];
 
 pub fn notice_text(key: &str) -> Option<&'static str> {

@@ -19,4 +19,11 @@ test("staff record a status change from the recommendation's page", async ({ pag
   await shell.expectNoAxeViolations();
   await page.goto("/actions/PP-3");
   await expect(page.getByText("Reviewed with the Digital Critical Friends in November.")).toBeVisible();
+
+  // Follow it, and find it on the account page.
+  await page.locator("[data-test=follow]").click();
+  await expect(page.locator("[data-test=notice]")).toContainText("You follow this recommendation");
+  await page.goto("/account");
+  await expect(page.locator("[data-test=followed]")).toContainText("PP-3");
+  await shell.expectNoAxeViolations();
 });

@@ -83,6 +83,7 @@ pub struct AccountPageData {
     pub viewer: Viewer,
     pub email: String,
     pub sessions: Vec<SessionSummary>,
+    pub followed: Vec<crate::register::follows::Followed>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,10 +164,12 @@ pub async fn get_account() -> Result<AccountPageData, AppError> {
     let sessions =
         ssr::session_store::sessions_of(&state.db, viewer.id, ssr::current_session_id().as_deref())
             .await?;
+    let followed = crate::register::follows::ssr::followed(&state.db, viewer.id).await?;
     Ok(AccountPageData {
         viewer,
         email,
         sessions,
+        followed,
     })
 }
 

@@ -182,6 +182,8 @@ pub fn AccountPage() -> impl IntoView {
                         </ul>
                     }}
 
+                    <crate::register::follows::FollowedList followed=data.followed.clone() />
+
                     <h2 id="name-heading">"Change your name"</h2>
                     <form method="post" action="/account/name" novalidate aria-labelledby="name-heading">
                         <TextField form="name" name="display_name" label="Name shown beside your comments" autocomplete="name" value=viewer.display_name.clone() />

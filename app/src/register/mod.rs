@@ -2,6 +2,7 @@
 //! status, the SDE's response and the dated history in between.
 
 pub mod components;
+pub mod follows;
 pub mod pages;
 pub mod query;
 #[cfg(feature = "ssr")]

@@ -244,6 +244,7 @@ pub fn RecommendationPage() -> impl IntoView {
                         <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/actions">"Actions to Build Trust"</a></li>
                     </ol>
                 </nav>
+                <crate::forms::DoneNotice />
                 <span class="nhsuk-caption-l">{format!("Recommendation {} · {}", row.reference, row.engagement_name)}</span>
                 <h1 data-test="recommendation-title">{row.title.clone()}</h1>
                 {crate::accounts::viewer_now()
@@ -251,6 +252,9 @@ pub fn RecommendationPage() -> impl IntoView {
                     .map(|_| view! {
                         <p><a class="nhsuk-button nhsuk-button--secondary" href=format!("/admin/actions/{}", row.reference) data-test="staff-update">"Update this recommendation"</a></p>
                     })}
+                {crate::accounts::viewer_now().map(|_| view! {
+                    <crate::register::follows::FollowButton reference=row.reference.clone() />
+                })}
                 <p class="nhsuk-lede-text">{row.summary.clone()}</p>
                 <dl class="nhsuk-summary-list" data-test="recommendation-facts">
                     <div class="nhsuk-summary-list__row">

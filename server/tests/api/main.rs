@@ -3,6 +3,7 @@
 mod accounts;
 mod authorization;
 mod content;
+mod follows;
 mod helpers;
 mod open_data;
 mod pages;

@@ -88,6 +88,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("POST", "/account/sessions/end", Holder(P::ManageOwnAccount), "/account"),
     endpoint("POST", "/account/sessions/end-others", Holder(P::ManageOwnAccount), "/account"),
     endpoint("POST", "/account/delete", Holder(P::ManageOwnAccount), "/account"),
+    endpoint("POST", "/account/follows/seen", Holder(P::ManageOwnAccount), "/account"),
+    endpoint("POST", "/actions/{reference}/follow", Holder(P::ManageOwnAccount), "/actions/{reference}"),
+    endpoint("POST", "/actions/{reference}/unfollow", Holder(P::ManageOwnAccount), "/actions/{reference}"),
     endpoint("GET", "/account/export.json", Holder(P::ManageOwnAccount), "/account"),
     endpoint("POST", "/admin/users/invite", Holder(P::InviteCriticalFriends), "/admin/users"),
     endpoint("POST", "/admin/invites/{id}/resend", Holder(P::InviteCriticalFriends), "/admin/users"),
@@ -156,6 +159,21 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(account::end_other_sessions),
         ),
         ("POST", "/account/delete", post(account::delete_account)),
+        (
+            "POST",
+            "/account/follows/seen",
+            post(crate::register::follows::ssr::mark_seen),
+        ),
+        (
+            "POST",
+            "/actions/{reference}/follow",
+            post(crate::register::follows::ssr::follow),
+        ),
+        (
+            "POST",
+            "/actions/{reference}/unfollow",
+            post(crate::register::follows::ssr::unfollow),
+        ),
         ("GET", "/account/export.json", get(account::export)),
         ("POST", "/admin/users/invite", post(admin::invite)),
         (

@@ -266,6 +266,7 @@ pub async fn delete_account(
     for statement in [
         "DELETE FROM sessions WHERE user_id = $1",
         "DELETE FROM drafts WHERE user_id = $1",
+        "DELETE FROM follows WHERE user_id = $1",
         "DELETE FROM account_links WHERE user_id = $1",
     ] {
         sqlx::query(statement)
@@ -303,6 +304,20 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
     .bind(user_id)
     .fetch_all(db.pool())
     .await?;
+    let following: Vec<(String, String)> = sqlx::query_as(
+        "SELECT reference, seen_at FROM follows WHERE user_id = $1 ORDER BY reference",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    let comments: Vec<(String, i64, Option<i64>, String, String)> = sqlx::query_as(
+        "SELECT p.slug, v.number, c.paragraph, c.body, c.created_at FROM policy_comments c \
+         JOIN policy_versions v ON v.id = c.version_id JOIN policies p ON p.id = v.policy_id \
+         WHERE c.author_id = $1 ORDER BY c.id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
     let audit: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT at, action, record_kind, record_id, before, after FROM audit_log \
          WHERE actor_id = $1 ORDER BY id",
@@ -327,6 +342,12 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
             "key": key,
             "fields": serde_json::from_str::<serde_json::Value>(&fields).unwrap_or(serde_json::Value::Null),
             "saved_at": saved_at,
+        })).collect::<Vec<_>>(),
+        "following": following.into_iter().map(|(reference, seen_at)| serde_json::json!({
+            "recommendation": reference, "seen_at": seen_at,
+        })).collect::<Vec<_>>(),
+        "policy_comments": comments.into_iter().map(|(policy, version, paragraph, body, created_at)| serde_json::json!({
+            "policy": policy, "version": version, "paragraph": paragraph, "comment": body, "posted_at": created_at,
         })).collect::<Vec<_>>(),
         "changes_you_made": audit.into_iter().map(|(at, action, kind, id, before, after)| serde_json::json!({
             "at": at, "action": action, "record_kind": kind, "record_id": id, "before": before, "after": after,

@@ -1,0 +1,8 @@
+-- Recommendations a signed-in person follows, and when they last looked at them, so their
+-- account page can say which have changed since.
+CREATE TABLE follows (
+    user_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    reference TEXT NOT NULL,
+    seen_at   TEXT NOT NULL,
+    PRIMARY KEY (user_id, reference)
+);
