@@ -11,6 +11,8 @@ pub struct AppState {
     pub site: SiteInfo,
     pub search: SearchIndex,
     pub security: Security,
+    /// Register pages by query, reused until the content changes.
+    pub register_cache: crate::register::cache::ResultCache<crate::register::RegisterPageData>,
 }
 
 /// Deployment facts the security checks need.

@@ -15,6 +15,9 @@ use tokio::net::TcpListener;
 
 use crate::{config::Config, content, router};
 
+/// Register pages kept at once (each 30–40 KB of data): the common views and then some.
+const REGISTER_CACHE_ENTRIES: usize = 256;
+
 /// Creates the data folder, connects and migrates.
 pub async fn open_database(config: &Config) -> anyhow::Result<Database> {
     std::fs::create_dir_all(&config.data_dir)
@@ -61,6 +64,7 @@ impl Application {
                     trusted_proxies: config.trusted_proxies.clone(),
                     https: config.public_url.scheme() == "https",
                 },
+                register_cache: app::register::cache::ResultCache::new(REGISTER_CACHE_ENTRIES),
             },
         })
     }

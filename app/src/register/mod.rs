@@ -1,6 +1,8 @@
 //! The register of Actions to Build Trust: every recommendation the public made, its
 //! status, the SDE's response and the dated history in between.
 
+#[cfg(feature = "ssr")]
+pub mod cache;
 pub mod components;
 pub mod follows;
 pub mod pages;
@@ -158,7 +160,14 @@ pub struct EngagementProgress {
 #[leptos::server(prefix = "/_fn", endpoint = "register")]
 pub async fn get_register(query: RegisterQuery) -> Result<RegisterPageData, AppError> {
     let state = crate::state::app_state()?;
-    ssr::register_page(state.db.pool(), query).await
+    let pool = state.db.pool();
+    let version = crate::search::index::documents::content_version(pool).await?;
+    // "Overdue" depends on the day, so the day is part of the key.
+    let key = format!("{}|{query:?}", chrono::Utc::now().date_naive());
+    state
+        .register_cache
+        .get_or_compute(version, key, || ssr::register_page(pool, query))
+        .await
 }
 
 #[leptos::server(prefix = "/_fn", endpoint = "recommendation")]

@@ -197,3 +197,45 @@ async fn updating_a_recommendation_or_report_that_does_not_exist_shows_the_404_p
     assert_eq!(report.status, 404);
     assert!(report.body.contains("Page not found"));
 }
+
+#[tokio::test]
+async fn the_register_list_shows_a_status_change_at_once_though_its_pages_are_cached() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let current: String =
+        sqlx::query_scalar("SELECT status_key FROM recommendations WHERE reference = 'SH-2'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let new_status = if current == "implemented" {
+        "in-progress"
+    } else {
+        "implemented"
+    };
+    let list = format!("/actions?status={new_status}");
+    // Computed once and kept.
+    for _ in 0..2 {
+        assert!(!app
+            .get(&list)
+            .await
+            .references()
+            .contains(&"SH-2".to_owned()));
+    }
+    let reply = editor
+        .post(
+            "/admin/actions/SH-2/status",
+            &[
+                ("status", new_status),
+                ("changed_on", &today()),
+                ("note", "Moved on."),
+                ("team", "PPIE Team"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{:?}", reply.field_errors());
+    assert!(app
+        .get(&list)
+        .await
+        .references()
+        .contains(&"SH-2".to_owned()));
+}
