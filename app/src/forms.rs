@@ -115,6 +115,10 @@ const NOTICES: &[(&str, &str)] = &[
     ("reply-posted", "Your reply has been posted."),
     ("answer-saved", "The answer has been saved."),
     (
+        "comment-removed",
+        "The comment has been removed. The reason shows in its place.",
+    ),
+    (
         "followed",
         "You follow this recommendation. Your account page lists it with any changes.",
     ),

@@ -45,7 +45,12 @@ CREATE TABLE policy_comments (
     parent_id  BIGINT REFERENCES policy_comments (id),
     author_id  BIGINT NOT NULL REFERENCES users (id),
     body       TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    -- Set when the PPIE team removes a comment (personal details, abuse): the reason is
+    -- shown in its place, to everyone.
+    hidden_reason TEXT,
+    hidden_by     BIGINT REFERENCES users (id),
+    hidden_at     TEXT
 );
 CREATE INDEX policy_comments_version ON policy_comments (version_id, paragraph);
 

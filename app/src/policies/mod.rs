@@ -22,6 +22,7 @@ pub const SUMMARY_MAX: usize = 300;
 pub const BODY_MAX: usize = 200_000;
 pub const COMMENT_MAX: usize = 2_000;
 pub const NOTE_MAX: usize = 500;
+pub const REMOVAL_REASON_MAX: usize = 300;
 
 /// How the PPIE team answered a comment.
 pub const OUTCOMES: [(&str, &str); 4] = [
@@ -93,7 +94,10 @@ pub struct CommentThread {
     pub quote: Option<String>,
     pub author: String,
     pub author_is_staff: bool,
+    /// Empty when the comment was removed.
     pub body: String,
+    /// Why the PPIE team removed it, shown in its place.
+    pub removed: Option<String>,
     pub created_at: String,
     pub replies: Vec<Reply>,
     pub response: Option<ResponseView>,
@@ -104,7 +108,9 @@ pub struct Reply {
     pub id: i64,
     pub author: String,
     pub author_is_staff: bool,
+    /// Empty when the reply was removed.
     pub body: String,
+    pub removed: Option<String>,
     pub created_at: String,
 }
 

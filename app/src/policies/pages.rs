@@ -82,8 +82,28 @@ fn author_line(author: &str, staff: bool, at: &str) -> String {
 
 /// One thread: the comment, its replies and the team's answer. `children` adds the forms
 /// (reply, answer) on the review page.
+/// A comment's text, or the reason it was removed.
+fn comment_text(body: String, removed: Option<String>) -> impl IntoView {
+    match removed {
+        Some(reason) => view! {
+            <p class="candour-comment__body candour-meta" data-test="removed">
+                <em>"Removed by the PPIE team: "</em>{reason}
+            </p>
+        }
+        .into_any(),
+        None => view! { <p class="candour-comment__body" data-test="comment-body">{body}</p> }
+            .into_any(),
+    }
+}
+
 #[component]
-fn Thread(thread: CommentThread, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+fn Thread(
+    thread: CommentThread,
+    /// The review's slug, when the viewer may remove comments (staff).
+    #[prop(optional)]
+    moderate: Option<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let about = match (thread.paragraph, thread.quote.clone()) {
         (Some(n), Some(quote)) => format!("On paragraph {n}, which begins “{quote}”"),
         (Some(n), None) => format!("On paragraph {n}"),
@@ -93,15 +113,16 @@ fn Thread(thread: CommentThread, #[prop(optional)] children: Option<Children>) -
         <article class="candour-thread" id=format!("comment-{}", thread.id) data-test="thread">
             <p class="nhsuk-body-s candour-meta nhsuk-u-margin-bottom-1">{about}</p>
             <div class="candour-comment">
-                <p class="candour-comment__body" data-test="comment-body">{thread.body.clone()}</p>
+                {comment_text(thread.body.clone(), thread.removed.clone())}
                 <p class="nhsuk-body-s candour-meta">{author_line(&thread.author, thread.author_is_staff, &thread.created_at)}</p>
             </div>
             {(!thread.replies.is_empty()).then(|| view! {
                 <ul class="nhsuk-list candour-replies" aria-label="Replies">
                     {thread.replies.iter().map(|r| view! {
                         <li class="candour-comment" id=format!("comment-{}", r.id) data-test="reply">
-                            <p class="candour-comment__body">{r.body.clone()}</p>
+                            {comment_text(r.body.clone(), r.removed.clone())}
                             <p class="nhsuk-body-s candour-meta">{author_line(&r.author, r.author_is_staff, &r.created_at)}</p>
+                            {moderate.clone().filter(|_| r.removed.is_none()).map(|slug| view! { <RemoveForm slug id=r.id /> })}
                         </li>
                     }).collect_view()}
                 </ul>
@@ -119,6 +140,7 @@ fn Thread(thread: CommentThread, #[prop(optional)] children: Option<Children>) -
                 None => view! { <p class="nhsuk-body-s candour-meta" data-test="no-answer">"Not answered yet."</p> }.into_any(),
             }}
             {children.map(|c| c())}
+            {moderate.clone().filter(|_| thread.removed.is_none()).map(|slug| view! { <RemoveForm slug id=thread.id /> })}
         </article>
     }
 }
@@ -273,6 +295,7 @@ fn Review(review: ReviewView) -> impl IntoView {
         })
         .filter(|(_, body)| !body.trim().is_empty());
     let open = review.open;
+    let may_moderate = review.may_answer.then(|| review.slug.clone());
     let may_answer = review.may_answer && !review.review_public;
     let slug = review.slug.clone();
     let kept_for_threads = kept.clone();
@@ -282,10 +305,19 @@ fn Review(review: ReviewView) -> impl IntoView {
             .clone()
             .filter(|k| k.parent == Some(thread.id))
             .map(|k| k.body);
-        view! {
-            <Thread thread=thread.clone()>
-                <ThreadForms thread slug open may_answer kept_reply />
-            </Thread>
+        match may_moderate.clone() {
+            Some(moderate) => view! {
+                <Thread thread=thread.clone() moderate>
+                    <ThreadForms thread slug open may_answer kept_reply />
+                </Thread>
+            }
+            .into_any(),
+            None => view! {
+                <Thread thread=thread.clone()>
+                    <ThreadForms thread slug open may_answer kept_reply />
+                </Thread>
+            }
+            .into_any(),
         }
     };
     let paragraph_options: Vec<(i64, String)> = review
@@ -305,6 +337,7 @@ fn Review(review: ReviewView) -> impl IntoView {
         <DoneNotice />
         <ErrorSummary form="comment" />
         <ErrorSummary form="answer" />
+        <ErrorSummary form="remove" />
         <span class="nhsuk-caption-l">{format!("Draft policy for review, version {}", review.version)}</span>
         <h1>{review.title.clone()}</h1>
         <p class="nhsuk-lede-text">{review.summary.clone()}</p>
@@ -501,5 +534,33 @@ fn ThreadForms(
                 </div>
             </details>
         })}
+    }
+}
+
+/// Staff remove a comment (personal details, abuse): the reason shows in its place.
+#[component]
+fn RemoveForm(slug: String, id: i64) -> impl IntoView {
+    let field = format!("remove-{id}");
+    let mine = feedback("remove")
+        .filter(|f| f.value("comment").as_deref() == Some(id.to_string().as_str()));
+    let error = mine.as_ref().and_then(|f| f.error_for(&field));
+    view! {
+        <details class="nhsuk-details candour-thread__form" open=mine.is_some()>
+            <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Remove this comment"</span></summary>
+            <div class="nhsuk-details__text">
+                <form method="post" action=format!("/review/{slug}/comments/{id}/remove") novalidate data-test="remove-form">
+                    <TextArea
+                        id=field
+                        name="reason"
+                        label="Why it is removed"
+                        hint="Shown in its place, to everyone, for good. For example: it named a patient."
+                        error=error
+                        value=mine.as_ref().and_then(|f| f.value("reason")).unwrap_or_default()
+                        rows=2
+                    />
+                    <button class="nhsuk-button nhsuk-button--warning" type="submit" data-test="remove-comment">"Remove comment"</button>
+                </form>
+            </div>
+        </details>
     }
 }

@@ -110,7 +110,8 @@ async fn summaries(
                 v.review_closes,
                 (SELECT COUNT(*) FROM policy_comments c WHERE c.version_id = v.id AND c.parent_id IS NULL),
                 (SELECT COUNT(*) FROM policy_comments c LEFT JOIN policy_responses r ON r.comment_id = c.id
-                  WHERE c.version_id = v.id AND c.parent_id IS NULL AND r.comment_id IS NULL)
+                  WHERE c.version_id = v.id AND c.parent_id IS NULL AND r.comment_id IS NULL
+                    AND c.hidden_reason IS NULL)
          FROM policies p JOIN policy_versions v ON v.policy_id = p.id AND {version}
          {filter}
          ORDER BY p.title"
@@ -175,9 +176,11 @@ type CommentRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
-/// Every thread on the given policy's versions, by version id.
+/// Every thread on the given policy's versions, by version id. The text of a removed
+/// comment never leaves the database.
 async fn threads(
     db: &Database,
     policy_id: i64,
@@ -185,7 +188,7 @@ async fn threads(
 ) -> Result<HashMap<i64, Vec<CommentThread>>, sqlx::Error> {
     let rows: Vec<CommentRow> = sqlx::query_as(
         "SELECT c.id, c.version_id, c.paragraph, c.parent_id, u.display_name, u.role, c.body, c.created_at,
-                r.outcome, r.body, ru.display_name, r.responded_at
+                r.outcome, r.body, ru.display_name, r.responded_at, c.hidden_reason
          FROM policy_comments c
          JOIN policy_versions v ON v.id = c.version_id
          JOIN users u ON u.id = c.author_id
@@ -211,8 +214,14 @@ async fn threads(
         answer,
         responder,
         responded_at,
+        removed,
     ) in rows
     {
+        let body = if removed.is_some() {
+            String::new()
+        } else {
+            body
+        };
         let threads = by_version.entry(version_id).or_default();
         let author_is_staff = role != "critical_friend";
         match parent_id {
@@ -223,6 +232,7 @@ async fn threads(
                         author,
                         author_is_staff,
                         body,
+                        removed,
                         created_at: created_at.clone(),
                     });
                 }
@@ -250,6 +260,7 @@ async fn threads(
                     author,
                     author_is_staff,
                     body,
+                    removed,
                     created_at: created_at.clone(),
                     replies: Vec::new(),
                     response,
@@ -511,7 +522,8 @@ pub async fn open_comment_counts(
          FROM policy_comments c
          JOIN policy_versions v ON v.id = c.version_id
          LEFT JOIN policy_responses r ON r.comment_id = c.id
-         WHERE v.policy_id = $1 AND v.review_public = 0 AND c.parent_id IS NULL",
+         WHERE v.policy_id = $1 AND v.review_public = 0 AND c.parent_id IS NULL
+           AND c.hidden_reason IS NULL",
     )
     .bind(policy_id)
     .fetch_one(pool)
@@ -549,7 +561,7 @@ pub async fn searchable(
          FROM policy_comments c
          JOIN policy_versions v ON v.id = c.version_id
          LEFT JOIN policy_responses r ON r.comment_id = c.id
-         WHERE v.review_public = 1",
+         WHERE v.review_public = 1 AND c.hidden_reason IS NULL",
     )
     .fetch_all(pool)
     .await?;

@@ -14,7 +14,7 @@ use sqlx::AnyConnection;
 
 use super::{
     ssr::{blocks_json, newest_version, open_comment_counts, review_page, split_blocks, today},
-    BODY_MAX, COMMENT_MAX, NOTE_MAX, OUTCOMES, SUMMARY_MAX, TITLE_MAX,
+    BODY_MAX, COMMENT_MAX, NOTE_MAX, OUTCOMES, REMOVAL_REASON_MAX, SUMMARY_MAX, TITLE_MAX,
 };
 use crate::{
     accounts::{
@@ -888,6 +888,93 @@ pub async fn answer(
     .await;
     match saved {
         Ok(()) => to_comment(&slug, "answer-saved", comment_id),
+        Err(error) => internal(error),
+    }
+}
+
+/// Staff remove a comment or reply (personal details, abuse), with a reason that shows in
+/// its place to everyone. Its text stays in the database for the record and for its
+/// author's data export, but is never shown or indexed again.
+pub async fn remove(
+    State(state): State<AppState>,
+    Path((slug, comment_id)): Path<(String, i64)>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
+    let (mut posted, review) = match posted_to_review(&state, &slug, request, "remove").await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let found: Option<Option<String>> = match sqlx::query_scalar(
+        "SELECT hidden_reason FROM policy_comments WHERE id = $1 AND version_id = $2",
+    )
+    .bind(comment_id)
+    .bind(review.version_id)
+    .fetch_optional(state.db.pool())
+    .await
+    {
+        Ok(found) => found,
+        Err(error) => return internal(error),
+    };
+    let Some(already) = found else {
+        return posted.not_found(&state).await;
+    };
+    posted
+        .feedback
+        .values
+        .insert("comment".into(), comment_id.to_string());
+    let field = format!("remove-{comment_id}");
+    let reason = posted.text("reason");
+    if already.is_some() {
+        posted
+            .feedback
+            .error(&field, "This comment has already been removed");
+        return posted.again(&state, StatusCode::CONFLICT).await;
+    }
+    if reason.is_empty() {
+        posted.feedback.error(
+            &field,
+            "Enter why the comment is removed: readers see it in its place",
+        );
+    } else if chars(&reason) > REMOVAL_REASON_MAX {
+        posted.feedback.error(
+            &field,
+            format!("The reason must be {REMOVAL_REASON_MAX} characters or fewer"),
+        );
+    }
+    if let Err(response) = posted.mistakes(&state).await {
+        return response;
+    }
+    let saved = async {
+        let mut tx = state.db.begin_write().await?;
+        sqlx::query(
+            "UPDATE policy_comments SET hidden_reason = $1, hidden_by = $2, hidden_at = $3
+             WHERE id = $4 AND hidden_reason IS NULL",
+        )
+        .bind(&reason)
+        .bind(viewer.id)
+        .bind(now())
+        .bind(comment_id)
+        .execute(&mut *tx)
+        .await?;
+        audit_change(
+            &mut tx,
+            &viewer,
+            "policy.comment-removed",
+            format!("{} comment {comment_id}", review.policy_id),
+            String::new(),
+            reason.clone(),
+        )
+        .await?;
+        // A public review is in the search index: take the text out of it.
+        if review.public {
+            bump_content_version(&mut tx).await?;
+        }
+        tx.commit().await
+    }
+    .await;
+    match saved {
+        Ok(()) => to_comment(&slug, "comment-removed", comment_id),
         Err(error) => internal(error),
     }
 }

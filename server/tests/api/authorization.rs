@@ -59,6 +59,7 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/review/{slug}/comments", SIGNED_IN),
     ("POST", "/review/{slug}/comments/{id}/response", STAFF),
     ("POST", "/review/{slug}/discard-kept", SIGNED_IN),
+    ("POST", "/review/{slug}/comments/{id}/remove", STAFF),
 ];
 
 /// Server functions (what pages call): who may call each, with a valid body.

@@ -728,3 +728,60 @@ async fn published_policies_are_found_by_search_and_filtered_by_kind() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Policy"));
 }
+
+#[tokio::test]
+async fn staff_remove_a_comment_with_a_reason_and_its_text_is_never_shown_again() {
+    let app = spawn_app().await;
+    let (editor, friend, id) = policy_in_review(&app).await;
+    let comment = comment_id(
+        &friend
+            .post(
+                "/review/trial-policy/comments",
+                &[
+                    ("paragraph", "whole"),
+                    (
+                        "body",
+                        "My neighbour Mrs Quillfeather was treated at the hospital.",
+                    ),
+                ],
+            )
+            .await,
+    );
+    let path = format!("/review/trial-policy/comments/{comment}/remove");
+    assert_eq!(
+        friend.post(&path, &[("reason", "x")]).await.status,
+        403,
+        "only staff remove comments"
+    );
+    let no_reason = editor.post(&path, &[("reason", " ")]).await;
+    assert_eq!(no_reason.status, 422);
+    assert_eq!(
+        no_reason.field_errors(),
+        vec!["Enter why the comment is removed: readers see it in its place"]
+    );
+    let removed = editor
+        .post(&path, &[("reason", "It named a patient.")])
+        .await;
+    assert_eq!(
+        removed.location,
+        format!("/review/trial-policy?done=comment-removed#comment-{comment}")
+    );
+    let page = friend.get("/review/trial-policy").await.body;
+    assert!(!page.contains("Quillfeather"));
+    assert!(page.contains("It named a patient."));
+    assert_eq!(editor.post(&path, &[("reason", "Again")]).await.status, 409);
+
+    // A removed comment needs no answer before publishing, and stays out of public view.
+    let published = editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "First version.")],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{:?}", published.field_errors());
+    let public = app.get("/policies/trial-policy").await.body;
+    assert!(!public.contains("Quillfeather"));
+    assert!(public.contains("It named a patient."));
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    assert!(search_urls(&app, "Quillfeather").await.is_empty());
+}

@@ -114,6 +114,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     keeping_text(endpoint("POST", "/review/{slug}/comments", Holder(P::CommentOnPolicies), "/review/{slug}")),
     endpoint("POST", "/review/{slug}/comments/{id}/response", Holder(P::ManagePolicies), "/review/{slug}"),
     endpoint("POST", "/review/{slug}/discard-kept", Holder(P::CommentOnPolicies), "/review/{slug}"),
+    endpoint("POST", "/review/{slug}/comments/{id}/remove", Holder(P::ManagePolicies), "/review/{slug}"),
 ];
 
 fn endpoint_for(method: &str, path: &str) -> Endpoint {
@@ -264,6 +265,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "POST",
             "/review/{slug}/discard-kept",
             post(crate::policies::writing::discard_kept),
+        ),
+        (
+            "POST",
+            "/review/{slug}/comments/{id}/remove",
+            post(crate::policies::writing::remove),
         ),
     ];
     let mut router = Router::new();
