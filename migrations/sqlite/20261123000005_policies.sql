@@ -2,6 +2,8 @@
 -- draft (the whole document or one paragraph) and discuss, the team answers every comment,
 -- and publishing a version makes its text and the answered review public.
 
+-- title and summary: those of the published version (or, before publication, the first
+-- draft's); pages read each version's own.
 CREATE TABLE policies (
     id         INTEGER PRIMARY KEY,
     slug       TEXT NOT NULL UNIQUE,
@@ -22,6 +24,9 @@ CREATE TABLE policy_versions (
     id            INTEGER PRIMARY KEY,
     policy_id     INTEGER NOT NULL REFERENCES policies (id),
     number        INTEGER NOT NULL,
+    -- Each version carries its own title and summary, so a draft's never show in public.
+    title         TEXT NOT NULL,
+    summary       TEXT NOT NULL,
     body_md       TEXT NOT NULL,
     blocks_json   TEXT NOT NULL,
     state         TEXT NOT NULL CHECK (state IN ('draft', 'in_review', 'reviewed', 'published', 'superseded')),

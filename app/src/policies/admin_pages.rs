@@ -108,7 +108,7 @@ fn Editor(policy: PolicyEditor) -> impl IntoView {
         <ErrorSummary form="revise" />
         <h1>{heading}</h1>
         {(!is_new).then(|| view! {
-            <dl class="nhsuk-summary-list" data-test="policy-facts">
+            <dl class="nhsuk-summary-list" id="policy-facts" tabindex="-1" data-test="policy-facts">
                 <div class="nhsuk-summary-list__row">
                     <dt class="nhsuk-summary-list__key">"Newest version"</dt>
                     <dd class="nhsuk-summary-list__value">{policy.version}" "<StateTag state=policy.state.clone() /></dd>

@@ -130,9 +130,9 @@ fn Thread(
             {match thread.response.clone() {
                 Some(response) => view! {
                     <div class="candour-answer" data-test="answer">
-                        <h4 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1">
+                        <p class="nhsuk-u-font-weight-bold nhsuk-u-margin-bottom-1">
                             "The PPIE team’s answer: "<strong class="nhsuk-tag nhsuk-tag--blue">{outcome_label(&response.outcome)}</strong>
-                        </h4>
+                        </p>
                         <p class="candour-comment__body">{response.body.clone()}</p>
                         <p class="nhsuk-body-s candour-meta">{format!("{}, {}", response.responder, display_time(&response.responded_at))}</p>
                     </div>
@@ -151,6 +151,10 @@ pub fn PolicyPage() -> impl IntoView {
     loaded(
         move || get_policy(slug.clone()),
         |policy| {
+            // Staff may remove a comment from a published review (it named a patient, say).
+            let moderate = crate::accounts::viewer_now()
+                .filter(|viewer| viewer.may(crate::accounts::Permission::ManagePolicies))
+                .map(|_| policy.slug.clone());
             view! {
                 <Title text=page_title(&policy.title) />
                 <Meta name="description" content=policy.summary.clone() />
@@ -160,6 +164,8 @@ pub fn PolicyPage() -> impl IntoView {
                         <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/policies">"Policies"</a></li>
                     </ol>
                 </nav>
+                <DoneNotice />
+                <ErrorSummary form="remove" />
                 <span class="nhsuk-caption-l">{format!("Policy, version {} · published {}", policy.version, display_date(policy.published_at.get(..10).unwrap_or_default()))}</span>
                 <h1>{policy.title.clone()}</h1>
                 <p class="nhsuk-lede-text">{policy.summary.clone()}</p>
@@ -188,7 +194,10 @@ pub fn PolicyPage() -> impl IntoView {
                                     {if review.threads.is_empty() {
                                         view! { <p>"Nobody commented on this draft."</p> }.into_any()
                                     } else {
-                                        review.threads.into_iter().map(|thread| view! { <Thread thread /> }).collect_view().into_any()
+                                        review.threads.into_iter().map(|thread| match moderate.clone() {
+                                            Some(moderate) => view! { <Thread thread moderate /> }.into_any(),
+                                            None => view! { <Thread thread /> }.into_any(),
+                                        }).collect_view().into_any()
                                     }}
                                 </section>
                             }
@@ -504,9 +513,9 @@ fn ThreadForms(
                 <div class="nhsuk-details__text">
                     <form method="post" action=format!("/review/{slug_for_answer}/comments/{id}/response") novalidate data-test="answer-form" data-unsaved-warning="">
                         <div class="nhsuk-form-group" class:nhsuk-form-group--error=outcome_error.is_some()>
-                            <fieldset class="nhsuk-fieldset" id=format!("outcome-{id}")>
+                            <fieldset class="nhsuk-fieldset" id=format!("outcome-{id}") aria-describedby=outcome_error.is_some().then(|| format!("outcome-{id}-error"))>
                                 <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"What did the comment lead to?"</legend>
-                                {outcome_error.clone().map(|m| view! { <span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">"Error: "</span>{m}</span> })}
+                                {outcome_error.clone().map(|m| view! { <span class="nhsuk-error-message" id=format!("outcome-{id}-error")><span class="nhsuk-u-visually-hidden">"Error: "</span>{m}</span> })}
                                 <div class="nhsuk-radios">
                                     {OUTCOMES.iter().map(|(key, label)| {
                                         let input = format!("outcome-{id}-{key}");

@@ -104,7 +104,7 @@ async fn summaries(
     filter: &str,
 ) -> Result<Vec<PolicySummary>, sqlx::Error> {
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "SELECT p.id, p.slug, p.title, p.summary, v.number, v.state,
+        "SELECT p.id, p.slug, v.title, v.summary, v.number, v.state,
                 (SELECT MAX(pv.published_at) FROM policy_versions pv
                   WHERE pv.policy_id = p.id AND pv.state = 'published'),
                 v.review_closes,
@@ -114,7 +114,7 @@ async fn summaries(
                     AND c.hidden_reason IS NULL)
          FROM policies p JOIN policy_versions v ON v.policy_id = p.id AND {version}
          {filter}
-         ORDER BY p.title"
+         ORDER BY v.title"
     ))
     .fetch_all(db.pool())
     .await?;
@@ -282,6 +282,8 @@ type VersionRow = (
     i64,
     String,
     String,
+    String,
+    String,
     Option<String>,
     Option<String>,
     i64,
@@ -294,6 +296,8 @@ type VersionRow = (
 struct Version {
     id: i64,
     number: i64,
+    title: String,
+    summary: String,
     body_md: String,
     blocks: Vec<PolicyBlock>,
     state: String,
@@ -308,7 +312,7 @@ struct Version {
 /// All versions of a policy, newest first.
 async fn versions(db: &Database, policy_id: i64) -> Result<Vec<Version>, sqlx::Error> {
     let rows: Vec<VersionRow> = sqlx::query_as(
-        "SELECT id, number, body_md, blocks_json, review_opened, review_closes, review_public,
+        "SELECT id, number, title, summary, body_md, blocks_json, review_opened, review_closes, review_public,
                 published_at, change_note, state, updated_at
          FROM policy_versions WHERE policy_id = $1 ORDER BY number DESC",
     )
@@ -321,6 +325,8 @@ async fn versions(db: &Database, policy_id: i64) -> Result<Vec<Version>, sqlx::E
             |(
                 id,
                 number,
+                title,
+                summary,
                 body_md,
                 blocks,
                 review_opened,
@@ -334,6 +340,8 @@ async fn versions(db: &Database, policy_id: i64) -> Result<Vec<Version>, sqlx::E
                 Version {
                     id,
                     number,
+                    title,
+                    summary,
                     body_md,
                     blocks: parse_blocks(&blocks),
                     state,
@@ -352,8 +360,6 @@ async fn versions(db: &Database, policy_id: i64) -> Result<Vec<Version>, sqlx::E
 struct PolicyRow {
     id: i64,
     slug: String,
-    title: String,
-    summary: String,
 }
 
 async fn policy_by(
@@ -361,20 +367,13 @@ async fn policy_by(
     column: &str,
     value: crate::db::Bind,
 ) -> Result<Option<PolicyRow>, sqlx::Error> {
-    let mut sql = crate::db::Sql::new(&format!(
-        "SELECT id, slug, title, summary FROM policies WHERE {column} = "
-    ));
+    let mut sql = crate::db::Sql::new(&format!("SELECT id, slug FROM policies WHERE {column} = "));
     sql.bind(value);
-    let rows: Vec<(i64, String, String, String)> = sql.fetch_all(db.pool()).await?;
+    let rows: Vec<(i64, String)> = sql.fetch_all(db.pool()).await?;
     Ok(rows
         .into_iter()
         .next()
-        .map(|(id, slug, title, summary)| PolicyRow {
-            id,
-            slug,
-            title,
-            summary,
-        }))
+        .map(|(id, slug)| PolicyRow { id, slug }))
 }
 
 pub async fn public_policy(db: &Database, slug: &str) -> Result<Option<PublicPolicy>, sqlx::Error> {
@@ -400,8 +399,8 @@ pub async fn public_policy(db: &Database, slug: &str) -> Result<Option<PublicPol
         .collect();
     Ok(Some(PublicPolicy {
         slug: policy.slug,
-        title: policy.title,
-        summary: policy.summary,
+        title: current.title.clone(),
+        summary: current.summary.clone(),
         version: current.number,
         published_at: current.published_at.clone().unwrap_or_default(),
         change_note: current.change_note.clone(),
@@ -441,8 +440,8 @@ pub async fn review(
     Ok(Some(ReviewView {
         policy_id: policy.id,
         slug: policy.slug,
-        title: policy.title,
-        summary: policy.summary,
+        title: version.title.clone(),
+        summary: version.summary.clone(),
         version: version.number,
         state: version.state.clone(),
         open: version.state == "in_review" && today() <= closes,
@@ -482,12 +481,13 @@ pub async fn policy_editor(db: &Database, id: i64) -> Result<Option<PolicyEditor
     let Some(newest) = versions.first() else {
         return Ok(None);
     };
-    let (comments, unanswered) = open_comment_counts(db.pool(), policy.id).await?;
+    let mut conn = db.pool().acquire().await?;
+    let (comments, unanswered) = open_comment_counts(&mut conn, policy.id).await?;
     Ok(Some(PolicyEditor {
         id: Some(policy.id),
         slug: policy.slug,
-        title: policy.title,
-        summary: policy.summary,
+        title: newest.title.clone(),
+        summary: newest.summary.clone(),
         body: newest.body_md.clone(),
         version: newest.number,
         state: newest.state.clone(),
@@ -514,7 +514,7 @@ pub async fn policy_editor(db: &Database, id: i64) -> Result<Option<PolicyEditor
 /// Threads in reviews not yet public, and how many of them have no answer: publishing waits
 /// until every one is answered.
 pub async fn open_comment_counts(
-    pool: &sqlx::AnyPool,
+    conn: &mut AnyConnection,
     policy_id: i64,
 ) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
@@ -526,7 +526,7 @@ pub async fn open_comment_counts(
            AND c.hidden_reason IS NULL",
     )
     .bind(policy_id)
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await
 }
 
@@ -551,7 +551,7 @@ pub async fn searchable(
     pool: &sqlx::AnyPool,
 ) -> Result<Vec<(String, String, String, String, String)>, sqlx::Error> {
     let policies: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT p.id, p.slug, p.title, p.summary, v.published_at, v.body_md
+        "SELECT p.id, p.slug, v.title, v.summary, v.published_at, v.body_md
          FROM policies p JOIN policy_versions v ON v.policy_id = p.id AND v.state = 'published'",
     )
     .fetch_all(pool)
@@ -709,11 +709,13 @@ pub async fn publish_content(
         }
     };
     sqlx::query(
-        "INSERT INTO policy_versions (policy_id, number, body_md, blocks_json, state, published_at, change_note, updated_at)
+        "INSERT INTO policy_versions (policy_id, number, title, summary, body_md, blocks_json, state, published_at, change_note, updated_at)
          VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM policy_versions WHERE policy_id = $1),
-                 $2, $3, 'published', $4, $5, $6)",
+                 $2, $3, $4, $5, 'published', $6, $7, $8)",
     )
     .bind(id)
+    .bind(&content.title)
+    .bind(&content.summary)
     .bind(&content.body_md)
     .bind(blocks_json(&content.body_md))
     .bind(format!("{}T00:00:00Z", content.published))

@@ -104,6 +104,10 @@ fn is_slug(slug: &str) -> bool {
         && !slug.ends_with('-')
 }
 
+/// The facts at the top of a policy's page: where a message about the policy's state (not
+/// about one field) points.
+const FACTS: &str = "policy-facts";
+
 fn editor_page(id: i64) -> String {
     format!("/admin/policies/{id}")
 }
@@ -184,6 +188,24 @@ impl Posted {
 fn finish(saved: Result<(), sqlx::Error>, page: &str, notice: &str) -> Response {
     match saved {
         Ok(()) => done(page, notice),
+        Err(error) => internal(error),
+    }
+}
+
+/// After a write whose transaction re-checked the policy's state (every write transaction
+/// is serialised, so the check cannot go stale): the notice, or the reason it was refused.
+async fn finish_checked(
+    state: &AppState,
+    mut posted: Posted,
+    saved: Result<Option<&str>, sqlx::Error>,
+    notice: &str,
+) -> Response {
+    match saved {
+        Ok(None) => done(&posted.page, notice),
+        Ok(Some(refusal)) => {
+            posted.feedback.error(FACTS, refusal);
+            posted.again(state, StatusCode::CONFLICT).await
+        }
         Err(error) => internal(error),
     }
 }
@@ -278,10 +300,12 @@ pub async fn create(
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO policy_versions (policy_id, number, body_md, blocks_json, state, updated_at)
-             VALUES ($1, 1, $2, $3, 'draft', $4)",
+            "INSERT INTO policy_versions (policy_id, number, title, summary, body_md, blocks_json, state, updated_at)
+             VALUES ($1, 1, $2, $3, $4, $5, 'draft', $6)",
         )
         .bind(id)
+        .bind(&draft.title)
+        .bind(&draft.summary)
         .bind(&draft.body)
         .bind(blocks_json(&draft.body))
         .bind(&at)
@@ -318,7 +342,7 @@ pub async fn save(
     };
     if newest.state != "draft" {
         posted.feedback.error(
-            "body",
+            FACTS,
             "This version is no longer a draft, so its text cannot change. Start a revised draft to change it.",
         );
         return posted.again(&state, StatusCode::CONFLICT).await;
@@ -349,9 +373,11 @@ pub async fn save(
         let at = now();
         // The version check again, inside the transaction: a save in between wins.
         let changed = sqlx::query(
-            "UPDATE policy_versions SET body_md = $1, blocks_json = $2, updated_at = $3
-             WHERE id = $4 AND updated_at = $5 AND state = 'draft'",
+            "UPDATE policy_versions SET title = $1, summary = $2, body_md = $3, blocks_json = $4, updated_at = $5
+             WHERE id = $6 AND updated_at = $7 AND state = 'draft'",
         )
+        .bind(&draft.title)
+        .bind(&draft.summary)
         .bind(&draft.body)
         .bind(blocks_json(&draft.body))
         .bind(&at)
@@ -363,13 +389,6 @@ pub async fn save(
         if changed == 0 {
             return Ok(false);
         }
-        sqlx::query("UPDATE policies SET title = $1, summary = $2, updated_at = $3 WHERE id = $4")
-            .bind(&draft.title)
-            .bind(&draft.summary)
-            .bind(&at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
         audit_change(
             &mut tx,
             &viewer,
@@ -410,8 +429,25 @@ pub async fn open_review(
     if newest.state != "draft" {
         posted
             .feedback
-            .error("closes", "Only a draft can be opened for review");
+            .error(FACTS, "Only a draft can be opened for review");
         return posted.again(&state, StatusCode::CONFLICT).await;
+    }
+    // Comments of an earlier review are answered on the review page, which shows the
+    // newest review: answer them before a new review replaces it there.
+    match unanswered_comments(&state, id).await {
+        Ok(0) => {}
+        Ok(unanswered) => {
+            posted.feedback.error(
+                FACTS,
+                format!(
+                    "{unanswered} comment{} from the last review still need{} an answer. Answer them on the review page before opening a new review.",
+                    if unanswered == 1 { "" } else { "s" },
+                    if unanswered == 1 { "s" } else { "" }
+                ),
+            );
+            return posted.again(&state, StatusCode::CONFLICT).await;
+        }
+        Err(error) => return internal(error),
     }
     if !is_iso_date(&closes) {
         posted.feedback.error(
@@ -433,7 +469,7 @@ pub async fn open_review(
     };
     let saved = async {
         let mut tx = state.db.begin_write().await?;
-        sqlx::query(
+        let opened = sqlx::query(
             "UPDATE policy_versions SET state = 'in_review', review_opened = $1, review_closes = $2, updated_at = $3
              WHERE id = $4 AND state = 'draft'",
         )
@@ -442,7 +478,11 @@ pub async fn open_review(
         .bind(now())
         .bind(newest.id)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if opened == 0 {
+            return Ok(Some("Someone else changed this version meanwhile: it is no longer a draft"));
+        }
         audit_change(
             &mut tx,
             &viewer,
@@ -452,10 +492,11 @@ pub async fn open_review(
             format!("in review until {closes}"),
         )
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(None)
     }
     .await;
-    finish(saved, &posted.page, "review-opened")
+    finish_checked(&state, posted, saved, "review-opened").await
 }
 
 fn one_year_after(date: &str) -> String {
@@ -473,19 +514,24 @@ pub async fn revise(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (mut posted, newest) = match posted_to_policy(&state, id, request, "revise").await {
+    let (posted, newest) = match posted_to_policy(&state, id, request, "revise").await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    if newest.state == "draft" {
-        posted
-            .feedback
-            .error("revise", "The newest version is already a draft: edit it");
-        return posted.again(&state, StatusCode::CONFLICT).await;
-    }
     let next = newest.number + 1;
     let saved = async {
         let mut tx = state.db.begin_write().await?;
+        // Read again inside the (serialised) transaction: a second click finds the draft
+        // the first one made.
+        match newest_version(&mut tx, id).await? {
+            Some((version, ..)) if version != newest.id => {
+                return Ok(Some("Someone else started a new version meanwhile: edit that one"))
+            }
+            Some((_, _, state, ..)) if state == "draft" => {
+                return Ok(Some("The newest version is already a draft: edit it"))
+            }
+            _ => {}
+        }
         sqlx::query(
             "UPDATE policy_versions SET state = 'reviewed' WHERE id = $1 AND state = 'in_review'",
         )
@@ -493,14 +539,13 @@ pub async fn revise(
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO policy_versions (policy_id, number, body_md, blocks_json, state, updated_at)
-             VALUES ($1, $2, $3, $4, 'draft', $5)",
+            "INSERT INTO policy_versions (policy_id, number, title, summary, body_md, blocks_json, state, updated_at)
+             SELECT policy_id, $1, title, summary, body_md, blocks_json, 'draft', $2
+             FROM policy_versions WHERE id = $3",
         )
-        .bind(id)
         .bind(next)
-        .bind(&newest.body)
-        .bind(blocks_json(&newest.body))
         .bind(now())
+        .bind(newest.id)
         .execute(&mut *tx)
         .await?;
         audit_change(
@@ -512,10 +557,11 @@ pub async fn revise(
             format!("v{next} draft"),
         )
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(None)
     }
     .await;
-    finish(saved, &posted.page, "policy-revised")
+    finish_checked(&state, posted, saved, "policy-revised").await
 }
 
 /// Publishes the newest version: its text becomes the public one and every review of the
@@ -533,7 +579,7 @@ pub async fn publish(
     if !matches!(newest.state.as_str(), "draft" | "in_review") {
         posted
             .feedback
-            .error("change_note", "This version is already published");
+            .error(FACTS, "This version is already published");
         return posted.again(&state, StatusCode::CONFLICT).await;
     }
     let note = posted.text("change_note");
@@ -548,13 +594,13 @@ pub async fn publish(
             format!("The note must be {NOTE_MAX} characters or fewer"),
         );
     }
-    match open_comment_counts(state.db.pool(), id).await {
-        Ok((_, 0)) => {}
-        Ok((_, 1)) => posted.feedback.error(
+    match unanswered_comments(&state, id).await {
+        Ok(0) => {}
+        Ok(1) => posted.feedback.error(
             "change_note",
             "1 comment from the review has no answer yet. Answer every comment before publishing.",
         ),
-        Ok((_, unanswered)) => posted.feedback.error(
+        Ok(unanswered) => posted.feedback.error(
             "change_note",
             format!("{unanswered} comments from the review have no answer yet. Answer every comment before publishing."),
         ),
@@ -566,6 +612,21 @@ pub async fn publish(
     };
     let saved = async {
         let mut tx = state.db.begin_write().await?;
+        // Checked again inside the (serialised) transaction.
+        match newest_version(&mut tx, id).await? {
+            Some((version, _, state, ..))
+                if version == newest.id && matches!(state.as_str(), "draft" | "in_review") => {}
+            _ => {
+                return Ok(Some(
+                    "Someone else changed this policy meanwhile: check its versions below",
+                ))
+            }
+        }
+        if open_comment_counts(&mut tx, id).await?.1 > 0 {
+            return Ok(Some(
+                "A comment arrived meanwhile and has no answer yet. Answer it before publishing.",
+            ));
+        }
         let at = now();
         for (statement, version) in [
             ("UPDATE policy_versions SET state = 'superseded' WHERE policy_id = $1 AND state = 'published' AND id <> $2", newest.id),
@@ -587,6 +648,19 @@ pub async fn publish(
         .bind(newest.id)
         .execute(&mut *tx)
         .await?;
+        // The policy's own title and summary are the published ones.
+        sqlx::query(
+            "UPDATE policies SET
+                title = (SELECT title FROM policy_versions WHERE id = $1),
+                summary = (SELECT summary FROM policy_versions WHERE id = $1),
+                updated_at = $2
+             WHERE id = $3",
+        )
+        .bind(newest.id)
+        .bind(&at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         audit_change(
             &mut tx,
             &viewer,
@@ -597,10 +671,17 @@ pub async fn publish(
         )
         .await?;
         bump_content_version(&mut tx).await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(None)
     }
     .await;
-    finish(saved, &posted.page, "policy-published")
+    finish_checked(&state, posted, saved, "policy-published").await
+}
+
+/// Comments in reviews not yet public that have no answer.
+async fn unanswered_comments(state: &AppState, policy_id: i64) -> Result<i64, sqlx::Error> {
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(open_comment_counts(&mut conn, policy_id).await?.1)
 }
 
 /// The newest version of a policy that has been under review.
@@ -649,12 +730,9 @@ async fn posted_to_review(
     }
 }
 
-fn to_comment(slug: &str, notice: &str, comment: i64) -> Response {
-    Redirect::to(&format!(
-        "{}?done={notice}#comment-{comment}",
-        review_page(slug)
-    ))
-    .into_response()
+/// To a comment on a page, with a notice.
+fn to_comment(page: &str, notice: &str, comment: i64) -> Response {
+    Redirect::to(&format!("{page}?done={notice}#comment-{comment}")).into_response()
 }
 
 /// A comment on the whole document or one paragraph, or a reply in a thread.
@@ -738,15 +816,18 @@ pub async fn comment(
             ),
         );
     }
-    let posted = match posted.mistakes(&state).await {
+    let mut posted = match posted.mistakes(&state).await {
         Ok(posted) => posted,
         Err(response) => return response,
     };
     let saved = async {
         let mut tx = state.db.begin_write().await?;
-        let (comment_id,): (i64,) = sqlx::query_as(
+        // Only while the review is still open (it may have closed since the form was read).
+        let inserted: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO policy_comments (version_id, paragraph, parent_id, author_id, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+             SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (
+                SELECT 1 FROM policy_versions WHERE id = $1 AND state = 'in_review' AND review_closes >= $7)
+             RETURNING id",
         )
         .bind(review.version_id)
         .bind(paragraph)
@@ -754,8 +835,12 @@ pub async fn comment(
         .bind(viewer.id)
         .bind(&body)
         .bind(now())
-        .fetch_one(&mut *tx)
+        .bind(today())
+        .fetch_optional(&mut *tx)
         .await?;
+        let Some((comment_id,)) = inserted else {
+            return Ok(None);
+        };
         audit_change(
             &mut tx,
             &viewer,
@@ -774,16 +859,23 @@ pub async fn comment(
         )
         .await?;
         tx.commit().await?;
-        Ok::<i64, sqlx::Error>(comment_id)
+        Ok::<_, sqlx::Error>(Some(comment_id))
     }
     .await;
     match saved {
-        Ok(comment_id) => {
+        Ok(None) => {
+            posted.feedback.error(
+                &field,
+                "This review closed while you were writing, so it takes no more comments. Your text is still here to copy.",
+            );
+            posted.again(&state, StatusCode::CONFLICT).await
+        }
+        Ok(Some(comment_id)) => {
             // Posted: any text kept from an ended session has served its purpose.
             if let Err(error) = drafts::discard(&state.db, viewer.id, &posted.page).await {
                 tracing::warn!(%error, "could not discard kept comment text");
             }
-            to_comment(&slug, &format!("{what}-posted"), comment_id)
+            to_comment(&posted.page, &format!("{what}-posted"), comment_id)
         }
         Err(error) => internal(error),
     }
@@ -856,9 +948,10 @@ pub async fn answer(
             format!("An answer must be {COMMENT_MAX} characters or fewer"),
         );
     }
-    if let Err(response) = posted.mistakes(&state).await {
-        return response;
-    }
+    let posted = match posted.mistakes(&state).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
     let saved = async {
         let mut tx = state.db.begin_write().await?;
         sqlx::query(
@@ -887,7 +980,7 @@ pub async fn answer(
     }
     .await;
     match saved {
-        Ok(()) => to_comment(&slug, "answer-saved", comment_id),
+        Ok(()) => to_comment(&posted.page, "answer-saved", comment_id),
         Err(error) => internal(error),
     }
 }
@@ -905,20 +998,27 @@ pub async fn remove(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let found: Option<Option<String>> = match sqlx::query_scalar(
-        "SELECT hidden_reason FROM policy_comments WHERE id = $1 AND version_id = $2",
+    // Any review of the policy: a published one (on the policy's public page) too.
+    let found: Option<(Option<String>, i64)> = match sqlx::query_as(
+        "SELECT c.hidden_reason, v.review_public FROM policy_comments c
+         JOIN policy_versions v ON v.id = c.version_id
+         WHERE c.id = $1 AND v.policy_id = $2",
     )
     .bind(comment_id)
-    .bind(review.version_id)
+    .bind(review.policy_id)
     .fetch_optional(state.db.pool())
     .await
     {
         Ok(found) => found,
         Err(error) => return internal(error),
     };
-    let Some(already) = found else {
+    let Some((already, public)) = found else {
         return posted.not_found(&state).await;
     };
+    let public = public != 0;
+    if public {
+        posted.page = format!("/policies/{slug}");
+    }
     posted
         .feedback
         .values
@@ -926,9 +1026,10 @@ pub async fn remove(
     let field = format!("remove-{comment_id}");
     let reason = posted.text("reason");
     if already.is_some() {
-        posted
-            .feedback
-            .error(&field, "This comment has already been removed");
+        posted.feedback.error(
+            &format!("comment-{comment_id}"),
+            "This comment has already been removed",
+        );
         return posted.again(&state, StatusCode::CONFLICT).await;
     }
     if reason.is_empty() {
@@ -942,9 +1043,10 @@ pub async fn remove(
             format!("The reason must be {REMOVAL_REASON_MAX} characters or fewer"),
         );
     }
-    if let Err(response) = posted.mistakes(&state).await {
-        return response;
-    }
+    let posted = match posted.mistakes(&state).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
     let saved = async {
         let mut tx = state.db.begin_write().await?;
         sqlx::query(
@@ -967,14 +1069,14 @@ pub async fn remove(
         )
         .await?;
         // A public review is in the search index: take the text out of it.
-        if review.public {
+        if public {
             bump_content_version(&mut tx).await?;
         }
         tx.commit().await
     }
     .await;
     match saved {
-        Ok(()) => to_comment(&slug, "comment-removed", comment_id),
+        Ok(()) => to_comment(&posted.page, "comment-removed", comment_id),
         Err(error) => internal(error),
     }
 }

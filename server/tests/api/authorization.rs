@@ -169,8 +169,8 @@ async fn matrix_policy(app: &TestApp) -> (i64, i64) {
     .await
     .unwrap();
     let (version,): (i64,) = sqlx::query_as(
-        "INSERT INTO policy_versions (policy_id, number, body_md, blocks_json, state, review_opened, review_closes, updated_at) \
-         VALUES ($1, 1, $2, $3, 'in_review', '2026-01-01', $4, '2026-01-01T00:00:00Z') RETURNING id",
+        "INSERT INTO policy_versions (policy_id, number, title, summary, body_md, blocks_json, state, review_opened, review_closes, updated_at) \
+         VALUES ($1, 1, 'Matrix', 'S', $2, $3, 'in_review', '2026-01-01', $4, '2026-01-01T00:00:00Z') RETURNING id",
     )
     .bind(id)
     .bind(body)

@@ -616,8 +616,8 @@ async fn a_policy_file_publishes_it_and_a_changed_file_publishes_a_new_version()
 async fn a_policy_being_revised_in_the_web_app_is_not_overwritten_by_its_file() {
     let (_dir, content, db) = imported_with_test_policy().await;
     sqlx::query(
-        "INSERT INTO policy_versions (policy_id, number, body_md, blocks_json, state, updated_at) \
-         SELECT id, 2, 'A web draft.', '[]', 'draft', '2026-11-01T00:00:00Z' FROM policies WHERE slug = 'test-policy'",
+        "INSERT INTO policy_versions (policy_id, number, title, summary, body_md, blocks_json, state, updated_at) \
+         SELECT id, 2, title, summary, 'A web draft.', '[]', 'draft', '2026-11-01T00:00:00Z' FROM policies WHERE slug = 'test-policy'",
     )
     .execute(db.pool())
     .await
@@ -784,4 +784,139 @@ async fn staff_remove_a_comment_with_a_reason_and_its_text_is_never_shown_again(
     assert!(public.contains("It named a patient."));
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
     assert!(search_urls(&app, "Quillfeather").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_revised_drafts_title_stays_private_until_it_is_published() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id = create_policy(&editor, "Trial policy", "trial-policy").await;
+    let published = editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "First version.")],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{:?}", published.field_errors());
+    editor
+        .post(&format!("/admin/policies/{id}/revise"), &[])
+        .await;
+    let updated_at: String = sqlx::query_scalar(
+        "SELECT updated_at FROM policy_versions WHERE policy_id = $1 AND state = 'draft'",
+    )
+    .bind(id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let saved = editor
+        .post(
+            &format!("/admin/policies/{id}"),
+            &[
+                ("title", "Secret new title"),
+                ("summary", "A secret new summary."),
+                ("body", BODY),
+                ("updated_at", &updated_at),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{:?}", saved.field_errors());
+    assert!(editor
+        .get(&format!("/admin/policies/{id}"))
+        .await
+        .body
+        .contains("Secret new title"));
+    for page in ["/policies/trial-policy", "/policies"] {
+        let body = app.get(page).await.body;
+        assert!(!body.contains("Secret new"), "{page}");
+        assert!(body.contains("Trial policy"), "{page}");
+    }
+    editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "New title.")],
+        )
+        .await;
+    assert!(app
+        .get("/policies/trial-policy")
+        .await
+        .body
+        .contains("Secret new title"));
+}
+
+#[tokio::test]
+async fn a_new_review_waits_until_the_last_one_is_answered() {
+    let app = spawn_app().await;
+    let (editor, friend, id) = policy_in_review(&app).await;
+    comment_id(
+        &friend
+            .post(
+                "/review/trial-policy/comments",
+                &[("paragraph", "whole"), ("body", "Please explain.")],
+            )
+            .await,
+    );
+    editor
+        .post(&format!("/admin/policies/{id}/revise"), &[])
+        .await;
+    let refused = editor
+        .post(
+            &format!("/admin/policies/{id}/review"),
+            &[("closes", &in_two_weeks())],
+        )
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(refused
+        .body
+        .contains("1 comment from the last review still needs an answer"));
+    assert!(refused.body.contains("href=\"#policy-facts\""));
+    assert!(refused.body.contains("id=\"policy-facts\""));
+}
+
+#[tokio::test]
+async fn staff_remove_a_comment_from_a_published_review_from_the_policy_page() {
+    let app = spawn_app().await;
+    let (editor, friend, id) = policy_in_review(&app).await;
+    let comment = comment_id(
+        &friend
+            .post(
+                "/review/trial-policy/comments",
+                &[("paragraph", "whole"), ("body", "Call me on 07700 900123.")],
+            )
+            .await,
+    );
+    editor
+        .post(
+            &format!("/review/trial-policy/comments/{comment}/response"),
+            &[("outcome", "noted"), ("body", "Thank you.")],
+        )
+        .await;
+    editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "First version.")],
+        )
+        .await;
+    assert!(editor
+        .get("/policies/trial-policy")
+        .await
+        .body
+        .contains("data-test=\"remove-form\""));
+    assert!(!app
+        .get("/policies/trial-policy")
+        .await
+        .body
+        .contains("data-test=\"remove-form\""));
+    let removed = editor
+        .post(
+            &format!("/review/trial-policy/comments/{comment}/remove"),
+            &[("reason", "It gave a phone number.")],
+        )
+        .await;
+    assert_eq!(
+        removed.location,
+        format!("/policies/trial-policy?done=comment-removed#comment-{comment}")
+    );
+    let public = app.get("/policies/trial-policy").await.body;
+    assert!(!public.contains("07700 900123"));
+    assert!(public.contains("It gave a phone number."));
 }
