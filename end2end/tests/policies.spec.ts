@@ -66,4 +66,9 @@ test("a draft policy is reviewed paragraph by paragraph, answered and published"
   await expect(page.locator("[data-test=reviews]")).toContainText("Who checks the results, and how?");
   await expect(page.locator("[data-test=reviews]")).toContainText("The policy now names the output checkers.");
   await shell.expectNoAxeViolations();
+
+  // The account page lists the comment and its answer.
+  await page.goto("/account");
+  await expect(page.locator("[data-test=my-comment]").first()).toContainText("Answered: We changed the policy");
+  await shell.expectNoAxeViolations();
 });

@@ -84,6 +84,7 @@ pub struct AccountPageData {
     pub email: String,
     pub sessions: Vec<SessionSummary>,
     pub followed: Vec<crate::register::follows::Followed>,
+    pub comments: Vec<crate::policies::MyComment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,11 +166,13 @@ pub async fn get_account() -> Result<AccountPageData, AppError> {
         ssr::session_store::sessions_of(&state.db, viewer.id, ssr::current_session_id().as_deref())
             .await?;
     let followed = crate::register::follows::ssr::followed(&state.db, viewer.id).await?;
+    let comments = crate::policies::ssr::comments_by(&state.db, viewer.id).await?;
     Ok(AccountPageData {
         viewer,
         email,
         sessions,
         followed,
+        comments,
     })
 }
 

@@ -183,6 +183,7 @@ pub fn AccountPage() -> impl IntoView {
                     }}
 
                     <crate::register::follows::FollowedList followed=data.followed.clone() />
+                    <crate::policies::pages::MyComments comments=data.comments.clone() />
 
                     <h2 id="name-heading">"Change your name"</h2>
                     <form method="post" action="/account/name" novalidate aria-labelledby="name-heading">

@@ -114,6 +114,27 @@ pub struct Reply {
     pub created_at: String,
 }
 
+/// A comment someone made, for their account page: where it is and how it was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyComment {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub created_at: String,
+    /// The answer's outcome key, once answered.
+    pub outcome: Option<String>,
+    pub public: bool,
+    pub removed: bool,
+}
+
+impl MyComment {
+    pub fn href(&self) -> String {
+        let page = if self.public { "policies" } else { "review" };
+        format!("/{page}/{}#comment-{}", self.slug, self.id)
+    }
+}
+
 /// A version's review as the public sees it once published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicReview {

@@ -573,3 +573,42 @@ fn RemoveForm(slug: String, id: i64) -> impl IntoView {
         </details>
     }
 }
+
+/// The account page's list of the comments someone started, and how each was answered.
+#[component]
+pub fn MyComments(comments: Vec<super::MyComment>) -> impl IntoView {
+    (!comments.is_empty()).then(|| {
+        let waiting = comments
+            .iter()
+            .filter(|c| c.outcome.is_none() && !c.removed)
+            .count();
+        view! {
+            <h2 id="my-comments-heading">"Your comments on policies"</h2>
+            <p data-test="my-comments-summary">{format!(
+                "{}, {} waiting for an answer.",
+                plural(comments.len() as i64, "comment", "comments"),
+                waiting
+            )}</p>
+            <ul class="nhsuk-list candour-results" aria-labelledby="my-comments-heading">
+                {comments.into_iter().map(|c| {
+                    let status = if c.removed {
+                        "Removed by the PPIE team".to_owned()
+                    } else {
+                        match &c.outcome {
+                            Some(outcome) => format!("Answered: {}", outcome_label(outcome)),
+                            None => "Waiting for an answer".to_owned(),
+                        }
+                    };
+                    view! {
+                        <li class="candour-results__item" data-test="my-comment">
+                            <a href=c.href()>{format!("{}: “{}”", c.title, c.excerpt)}</a>
+                            <p class="nhsuk-body-s candour-meta nhsuk-u-margin-bottom-0">
+                                {format!("{} · {status}{}", display_time(&c.created_at), if c.public { " · published" } else { "" })}
+                            </p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}

@@ -594,6 +594,50 @@ pub async fn searchable(
         .collect())
 }
 
+/// The comments someone started (not replies), newest first, for their account page.
+pub async fn comments_by(
+    db: &Database,
+    user_id: i64,
+) -> Result<Vec<super::MyComment>, sqlx::Error> {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        i64,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT c.id, p.slug, v.title, c.body, c.created_at, r.outcome, v.review_public, c.hidden_reason
+         FROM policy_comments c
+         JOIN policy_versions v ON v.id = c.version_id
+         JOIN policies p ON p.id = v.policy_id
+         LEFT JOIN policy_responses r ON r.comment_id = c.id
+         WHERE c.author_id = $1 AND c.parent_id IS NULL
+         ORDER BY c.id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, slug, title, body, created_at, outcome, public, removed)| super::MyComment {
+                id,
+                slug,
+                title,
+                excerpt: excerpt(&body, 14),
+                created_at,
+                outcome,
+                public: public != 0,
+                removed: removed.is_some(),
+            },
+        )
+        .collect())
+}
+
 /// A published policy as the content folder holds it (`content/policies/{slug}.md`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PolicyContent {

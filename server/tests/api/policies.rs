@@ -196,6 +196,11 @@ pub(crate) async fn review_and_publish(app: &TestApp) {
         .await
         .body
         .contains("The policy now names the members of the committee."));
+    // The friend's account page lists their comments and how each was answered.
+    let account = friend.get("/account").await.body;
+    assert!(account.contains("Your comments on policies"));
+    assert!(account.contains("2 comments, 0 waiting for an answer."));
+    assert!(account.contains("Answered: We changed the policy"));
 
     let published = editor
         .post(
