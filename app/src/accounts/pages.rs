@@ -245,7 +245,7 @@ pub fn AccountPage() -> impl IntoView {
                     <p><a href="/account/export.json" download="my-candour-data.json" data-test="export">"Download my data"</a></p>
 
                     <h2 id="delete-heading">"Delete your account"</h2>
-                    <p>"Your name, email address and password are removed, and you are signed out everywhere. Comments you made on public policy reviews stay, so the record of the review is complete, but they are shown as by “a former critical friend”."</p>
+                    <p>"Your name, email address and password are removed, and you are signed out everywhere. Comments you made on published policy reviews stay, so the record of the review is complete, but they are shown as by “a former critical friend”. Comments on reviews that are not yet published are withdrawn and will not be published."</p>
                     <form method="post" action="/account/delete" novalidate aria-labelledby="delete-heading" data-test="delete-form">
                         <DeleteConfirm />
                         <TextField form="delete" name="delete_password" label="Your password" kind="password" autocomplete="current-password" />

@@ -925,3 +925,37 @@ async fn staff_remove_a_comment_from_a_published_review_from_the_policy_page() {
     assert!(!public.contains("07700 900123"));
     assert!(public.contains("It gave a phone number."));
 }
+
+#[tokio::test]
+async fn comments_not_yet_public_are_withdrawn_when_their_author_deletes_the_account() {
+    let app = spawn_app().await;
+    let (editor, friend, id) = policy_in_review(&app).await;
+    comment_id(
+        &friend
+            .post(
+                "/review/trial-policy/comments",
+                &[("paragraph", "whole"), ("body", "An unpublished thought.")],
+            )
+            .await,
+    );
+    let deleted = friend
+        .post(
+            "/account/delete",
+            &[
+                ("confirm_delete", "yes"),
+                ("delete_password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(deleted.status, 303, "{}", deleted.body);
+    let published = editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "First version.")],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{:?}", published.field_errors());
+    let public = app.get("/policies/trial-policy").await.body;
+    assert!(!public.contains("An unpublished thought."));
+    assert!(public.contains("Withdrawn: its author closed their account"));
+}

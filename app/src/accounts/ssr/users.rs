@@ -263,6 +263,17 @@ pub async fn delete_account(
     .bind(user_id)
     .execute(&mut *conn)
     .await?;
+    // Words not yet published are withdrawn rather than published without their author.
+    sqlx::query(
+        "UPDATE policy_comments SET hidden_reason = $1, hidden_at = $2
+         WHERE author_id = $3 AND hidden_reason IS NULL
+           AND version_id IN (SELECT id FROM policy_versions WHERE review_public = 0)",
+    )
+    .bind("Withdrawn: its author closed their account before the review was published.")
+    .bind(super::now())
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
     for statement in [
         "DELETE FROM sessions WHERE user_id = $1",
         "DELETE FROM drafts WHERE user_id = $1",
