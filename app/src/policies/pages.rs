@@ -2,7 +2,7 @@
 //! in progress where Digital Critical Friends comment and the PPIE team answers.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -33,6 +33,7 @@ pub fn PoliciesPage() -> impl IntoView {
         view! {
             <Title text=page_title("Policies") />
             <Meta name="description" content="The policies that govern the Secure Data Environment, and what Digital Critical Friends said about each draft." />
+            <Link rel="alternate" type_="application/atom+xml" title="New policy versions" href="/policies/feed.atom" />
             <h1>"Policies"</h1>
             <p class="nhsuk-lede-text">
                 "The rules the Secure Data Environment works by. Before a policy is published, Digital Critical Friends (trained members of the public) review the draft, and the PPIE team answers every comment. Each policy shows what they said and what changed."
@@ -55,6 +56,7 @@ pub fn PoliciesPage() -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            <p><a href="/policies/feed.atom">"Follow new policy versions (Atom feed)"</a></p>
         }
     })
 }

@@ -638,6 +638,43 @@ pub async fn comments_by(
         .collect())
 }
 
+/// A publication of a policy version, for the feed.
+pub struct Publication {
+    pub slug: String,
+    pub title: String,
+    pub version: i64,
+    pub published_at: String,
+    pub change_note: String,
+}
+
+/// Every version ever published (current or since replaced), newest first.
+pub async fn publications(
+    pool: &sqlx::AnyPool,
+    limit: i64,
+) -> Result<Vec<Publication>, sqlx::Error> {
+    let rows: Vec<(String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT p.slug, v.title, v.number, v.published_at, v.change_note
+         FROM policy_versions v JOIN policies p ON p.id = v.policy_id
+         WHERE v.published_at IS NOT NULL
+         ORDER BY v.published_at DESC, v.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(slug, title, version, published_at, change_note)| Publication {
+                slug,
+                title,
+                version,
+                published_at,
+                change_note,
+            },
+        )
+        .collect())
+}
+
 /// A published policy as the content folder holds it (`content/policies/{slug}.md`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PolicyContent {

@@ -54,40 +54,40 @@ pub async fn one_recommendation(
     )))
 }
 
-/// New and updated published reports.
-pub async fn reports(State(state): State<AppState>) -> Result<Response, Problem> {
-    let reports = app::reports::ssr::feed_reports(state.db.pool(), FEED_LENGTH).await?;
-    let public_url = &state.site.public_url;
-    let host = url::Url::parse(public_url)
+/// The host part of the public address, for tag URIs.
+fn host_of(public_url: &str) -> String {
+    url::Url::parse(public_url)
         .ok()
         .and_then(|url| url.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "localhost".to_owned());
-    let entries: Vec<Entry> = reports
-        .iter()
-        .map(|report| {
-            let mut entry = Entry::default();
-            entry.set_id(format!("tag:{host},2023:reports/{}", report.slug));
-            entry.set_title(Text::plain(report.title.clone()));
-            entry.set_updated(
-                FixedDateTime::parse_from_rfc3339(&report.updated_at)
-                    .unwrap_or_else(|_| day_start(&report.date)),
-            );
-            entry.set_published(Some(day_start(&report.date)));
-            entry.set_summary(Some(Text::plain(report.summary.clone())));
-            entry.set_links(vec![link(
-                format!("{public_url}/reports/{}", report.slug),
-                "alternate",
-                Some("text/html"),
-            )]);
-            let mut author = Person::default();
-            author.set_name("PPIE Team".to_owned());
-            entry.set_authors(vec![author]);
-            entry
-        })
-        .collect();
+        .unwrap_or_else(|| "localhost".to_owned())
+}
+
+/// One entry written by the PPIE team.
+fn team_entry(
+    id: String,
+    title: String,
+    updated: FixedDateTime,
+    summary: String,
+    href: String,
+) -> Entry {
+    let mut entry = Entry::default();
+    entry.set_id(id);
+    entry.set_title(Text::plain(title));
+    entry.set_updated(updated);
+    entry.set_published(Some(updated));
+    entry.set_summary(Some(Text::plain(summary)));
+    entry.set_links(vec![link(href, "alternate", Some("text/html"))]);
+    let mut author = Person::default();
+    author.set_name("PPIE Team".to_owned());
+    entry.set_authors(vec![author]);
+    entry
+}
+
+/// A feed around its entries: `path` is the feed's own address, `page` the page it follows.
+fn feed_of(public_url: &str, title: &str, path: &str, page: &str, entries: Vec<Entry>) -> Feed {
     let mut feed = Feed::default();
-    feed.set_id(format!("{public_url}/reports/feed.atom"));
-    feed.set_title(Text::plain("Candour: reports".to_owned()));
+    feed.set_id(format!("{public_url}{path}"));
+    feed.set_title(Text::plain(title.to_owned()));
     feed.set_updated(
         entries
             .iter()
@@ -97,12 +97,12 @@ pub async fn reports(State(state): State<AppState>) -> Result<Response, Problem>
     );
     feed.set_links(vec![
         link(
-            format!("{public_url}/reports/feed.atom"),
+            format!("{public_url}{path}"),
             "self",
             Some("application/atom+xml"),
         ),
         link(
-            format!("{public_url}/reports"),
+            format!("{public_url}{page}"),
             "alternate",
             Some("text/html"),
         ),
@@ -112,7 +112,63 @@ pub async fn reports(State(state): State<AppState>) -> Result<Response, Problem>
     feed.set_authors(vec![author]);
     feed.set_lang(Some("en-GB".to_owned()));
     feed.set_entries(entries);
-    Ok(atom_response(feed))
+    feed
+}
+
+/// New and updated published reports.
+pub async fn reports(State(state): State<AppState>) -> Result<Response, Problem> {
+    let reports = app::reports::ssr::feed_reports(state.db.pool(), FEED_LENGTH).await?;
+    let public_url = &state.site.public_url;
+    let host = host_of(public_url);
+    let entries = reports
+        .iter()
+        .map(|report| {
+            let mut entry = team_entry(
+                format!("tag:{host},2023:reports/{}", report.slug),
+                report.title.clone(),
+                FixedDateTime::parse_from_rfc3339(&report.updated_at)
+                    .unwrap_or_else(|_| day_start(&report.date)),
+                report.summary.clone(),
+                format!("{public_url}/reports/{}", report.slug),
+            );
+            entry.set_published(Some(day_start(&report.date)));
+            entry
+        })
+        .collect();
+    Ok(atom_response(feed_of(
+        public_url,
+        "Candour: reports",
+        "/reports/feed.atom",
+        "/reports",
+        entries,
+    )))
+}
+
+/// Every publication of a policy version, newest first, with what it changed.
+pub async fn policies(State(state): State<AppState>) -> Result<Response, Problem> {
+    let versions = app::policies::ssr::publications(state.db.pool(), FEED_LENGTH).await?;
+    let public_url = &state.site.public_url;
+    let host = host_of(public_url);
+    let entries = versions
+        .into_iter()
+        .map(|v| {
+            team_entry(
+                format!("tag:{host},2023:policies/{}/versions/{}", v.slug, v.version),
+                format!("{}: version {}", v.title, v.version),
+                FixedDateTime::parse_from_rfc3339(&v.published_at)
+                    .unwrap_or_else(|_| day_start("2023-01-01")),
+                v.change_note,
+                format!("{public_url}/policies/{}", v.slug),
+            )
+        })
+        .collect();
+    Ok(atom_response(feed_of(
+        public_url,
+        "Candour: policies",
+        "/policies/feed.atom",
+        "/policies",
+        entries,
+    )))
 }
 
 fn day_start(date: &str) -> FixedDateTime {

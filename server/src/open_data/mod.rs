@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/actions.json", get(api::register_json))
         .route("/actions/feed.atom", get(feeds::all_changes))
         .route("/reports/feed.atom", get(feeds::reports))
+        .route("/policies/feed.atom", get(feeds::policies))
         .route(
             "/actions/{reference}/feed.atom",
             get(feeds::one_recommendation),

@@ -959,3 +959,31 @@ async fn comments_not_yet_public_are_withdrawn_when_their_author_deletes_the_acc
     assert!(!public.contains("An unpublished thought."));
     assert!(public.contains("Withdrawn: its author closed their account"));
 }
+
+#[tokio::test]
+async fn the_policy_feed_lists_every_publication_with_what_it_changed() {
+    let app = spawn_app().await;
+    let feed = |body: String| feed_rs::parser::parse(body.as_bytes()).expect("a valid Atom feed");
+    let before = feed(app.get("/policies/feed.atom").await.body);
+    assert_eq!(before.entries.len(), 3, "the three seed policies");
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id = create_policy(&editor, "Trial policy", "trial-policy").await;
+    editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "A first version for the feed.")],
+        )
+        .await;
+    let after = feed(app.get("/policies/feed.atom").await.body);
+    assert_eq!(after.entries.len(), 4);
+    let newest = &after.entries[0];
+    assert_eq!(
+        newest.title.as_ref().unwrap().content,
+        "Trial policy: version 1"
+    );
+    assert_eq!(
+        newest.summary.as_ref().unwrap().content,
+        "A first version for the feed."
+    );
+    assert!(newest.id.ends_with(":policies/trial-policy/versions/1"));
+}
