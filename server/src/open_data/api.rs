@@ -32,6 +32,8 @@ pub fn routes() -> Router<AppState> {
             get(one_recommendation),
         )
         .route("/api/v1/engagements", get(engagements))
+        .route("/api/v1/policies", get(policies))
+        .route("/api/v1/policies/{slug}", get(one_policy))
         .route("/api/v1/search", get(search))
         .route("/api/v1/values", get(|state| terms(state, TermKind::Value)))
         .route(
@@ -143,6 +145,41 @@ async fn search(
     Ok(Json(serde_json::to_value(results).unwrap_or_default()))
 }
 
+/// Published policies (their current version).
+async fn policies(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
+    let public_url = &state.site.public_url;
+    let items: Vec<Value> = app::policies::ssr::published_policies(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            json!({
+                "slug": p.slug,
+                "title": p.title,
+                "summary": p.summary,
+                "version": p.version,
+                "published_at": p.published_at,
+                "url": format!("{public_url}/policies/{}", p.slug),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "items": items })))
+}
+
+/// One published policy: its text block by block, and its public reviews with every
+/// comment, reply and answer (removed comments carry only the reason).
+async fn one_policy(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let policy = app::policies::ssr::public_policy(&state.db, &slug)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("There is no published policy {slug}.")))?;
+    let url = format!("{}/policies/{}", state.site.public_url, policy.slug);
+    let mut value = serde_json::to_value(policy).unwrap_or_default();
+    value["url"] = json!(url);
+    Ok(Json(value))
+}
+
 async fn engagements(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
     let engagements = engagement_summaries(state.db.pool()).await?;
     Ok(Json(json!({ "items": engagements })))
@@ -219,6 +256,12 @@ pub fn openapi_document(public_url: &str) -> Value {
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}
                 ],
                 "responses": {"200": {"description": "Results with facets", "content": {"application/json": {"schema": {"type": "object"}}}}}
+            }},
+            "/api/v1/policies": {"get": {"summary": "Published policies (current version)", "responses": {"200": {"description": "Policies", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/api/v1/policies/{slug}": {"get": {
+                "summary": "One published policy: its text (numbered blocks of sanitised HTML) and its public reviews with every comment, reply and answer",
+                "parameters": [{"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}, "example": "data-access"}],
+                "responses": {"200": {"description": "The policy", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": not_found}
             }},
             "/api/v1/engagements": {"get": {"summary": "Where recommendations came from", "responses": {"200": {"description": "Engagements", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
             "/api/v1/values": {"get": {"summary": "Core values with status counts", "responses": {"200": {"description": "Core values", "content": {"application/json": {"schema": {"type": "object"}}}}}}},

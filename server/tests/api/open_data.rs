@@ -108,6 +108,8 @@ async fn api_lists_filters_and_paginates() {
     assert_eq!(one["reference"], "DCF-3");
     for path in [
         "/api/v1/engagements",
+        "/api/v1/policies",
+        "/api/v1/policies/data-access",
         "/api/v1/values",
         "/api/v1/priorities",
         "/api/v1/openapi.json",
@@ -147,6 +149,8 @@ async fn openapi_document_describes_every_api_path() {
         "/api/v1/recommendations",
         "/api/v1/recommendations/{reference}",
         "/api/v1/engagements",
+        "/api/v1/policies",
+        "/api/v1/policies/{slug}",
         "/api/v1/values",
         "/api/v1/priorities",
     ] {

@@ -987,3 +987,31 @@ async fn the_policy_feed_lists_every_publication_with_what_it_changed() {
     );
     assert!(newest.id.ends_with(":policies/trial-policy/versions/1"));
 }
+
+#[tokio::test]
+async fn published_policies_and_their_reviews_are_open_data() {
+    let app = spawn_app().await;
+    let list: Value = serde_json::from_str(&app.get("/api/v1/policies").await.body).unwrap();
+    let slugs: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["slug"].as_str().unwrap())
+        .collect();
+    assert!(slugs.contains(&"data-access"), "{slugs:?}");
+    let one: Value =
+        serde_json::from_str(&app.get("/api/v1/policies/data-access").await.body).unwrap();
+    assert_eq!(one["title"], "Data access policy");
+    assert!(one["blocks"].as_array().unwrap().len() > 5);
+    assert!(one["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/policies/data-access"));
+    let missing = app.get("/api/v1/policies/no-such-policy").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.content_type.starts_with("application/problem+json"));
+    // A draft is not open data.
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    create_policy(&editor, "Trial policy", "trial-policy").await;
+    assert_eq!(app.get("/api/v1/policies/trial-policy").await.status, 404);
+}
