@@ -261,16 +261,14 @@ pub async fn register_page(
         .map(|row| row.into_row(&today))
         .collect();
 
-    let mut count = Sql::default();
-    count.push("SELECT COUNT(*)");
-    push_filtered_from(&mut count, &query, true);
-    let total = count
-        .fetch_all::<(i64,)>(pool)
-        .await?
-        .first()
-        .map_or(0, |(n,)| *n);
-
+    // The per-status counts cover every filter but the status one, so the total is their
+    // sum over the chosen statuses (all of them when none is chosen): no separate count.
     let status_counts = filtered_status_counts(pool, &query, &options.statuses).await?;
+    let total = status_counts
+        .iter()
+        .filter(|c| query.status.is_empty() || query.status.contains(&c.key))
+        .map(|c| c.count)
+        .sum();
     let last_updated = last_change_date(pool, query.as_of.as_deref()).await?;
     Ok(RegisterPageData {
         query,
