@@ -201,6 +201,18 @@ pub fn render_document(markdown: &str) -> RenderedDocument {
 
 /// "What you said, we did" → "what-you-said-we-did": stable anchors from heading text.
 #[cfg(feature = "ssr")]
+/// Whether a web address segment is lowercase letters, digits and single hyphens inside,
+/// up to 80 characters: what `slugify` makes, and what editors may type.
+pub fn is_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 80
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+}
+
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {

@@ -75,7 +75,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = startup::open_database(&config).await?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let today = chrono::Utc::now().date_naive().to_string();
+            let today = app::accounts::ssr::today();
             let report = crate::open_data::csv::import_csv(&db, &text, &today)
                 .await
                 .with_context(|| format!("importing {}", file.display()))?;

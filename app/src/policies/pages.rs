@@ -102,7 +102,7 @@ fn comment_text(body: String, removed: Option<String>) -> impl IntoView {
 fn Thread(
     thread: CommentThread,
     /// The review's slug, when the viewer may remove comments (staff).
-    #[prop(optional)]
+    #[prop(default = None)]
     moderate: Option<String>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
@@ -196,10 +196,7 @@ pub fn PolicyPage() -> impl IntoView {
                                     {if review.threads.is_empty() {
                                         view! { <p>"Nobody commented on this draft."</p> }.into_any()
                                     } else {
-                                        review.threads.into_iter().map(|thread| match moderate.clone() {
-                                            Some(moderate) => view! { <Thread thread moderate /> }.into_any(),
-                                            None => view! { <Thread thread /> }.into_any(),
-                                        }).collect_view().into_any()
+                                        review.threads.into_iter().map(|thread| view! { <Thread thread moderate=moderate.clone() /> }).collect_view().into_any()
                                     }}
                                 </section>
                             }
@@ -316,19 +313,10 @@ fn Review(review: ReviewView) -> impl IntoView {
             .clone()
             .filter(|k| k.parent == Some(thread.id))
             .map(|k| k.body);
-        match may_moderate.clone() {
-            Some(moderate) => view! {
-                <Thread thread=thread.clone() moderate>
-                    <ThreadForms thread slug open may_answer kept_reply />
-                </Thread>
-            }
-            .into_any(),
-            None => view! {
-                <Thread thread=thread.clone()>
-                    <ThreadForms thread slug open may_answer kept_reply />
-                </Thread>
-            }
-            .into_any(),
+        view! {
+            <Thread thread=thread.clone() moderate=may_moderate.clone()>
+                <ThreadForms thread slug open may_answer kept_reply />
+            </Thread>
         }
     };
     let paragraph_options: Vec<(i64, String)> = review

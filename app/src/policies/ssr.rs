@@ -9,6 +9,7 @@ use super::{
     PublicReview, Reply, ResponseView, ReviewView, VersionLine,
 };
 use crate::{
+    accounts::ssr::today,
     db::Database,
     html::{markdown_to_text, render_markdown},
 };
@@ -74,10 +75,6 @@ fn parse_blocks(json: &str) -> Vec<PolicyBlock> {
 /// The review page of a policy; also the key of text kept from an ended session.
 pub fn review_page(slug: &str) -> String {
     format!("/review/{slug}")
-}
-
-pub fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
 }
 
 fn in_two_weeks() -> String {

@@ -13,7 +13,7 @@ use axum::{
 use sqlx::AnyConnection;
 
 use super::{
-    ssr::{blocks_json, newest_version, open_comment_counts, review_page, split_blocks, today},
+    ssr::{blocks_json, newest_version, open_comment_counts, review_page, split_blocks},
     BODY_MAX, COMMENT_MAX, NOTE_MAX, OUTCOMES, REMOVAL_REASON_MAX, SUMMARY_MAX, TITLE_MAX,
 };
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
         handlers::{again, done, internal, SignedIn},
         ssr::{
             audit::{self, Change},
-            drafts, now,
+            drafts, now, today,
         },
         Viewer,
     },
@@ -95,13 +95,9 @@ fn check_draft(fields: &BTreeMap<String, String>, feedback: &mut FormFeedback) -
     draft
 }
 
+/// A policy's address: a slug of at least three characters.
 fn is_slug(slug: &str) -> bool {
-    (3..=80).contains(&slug.len())
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
+    slug.len() >= 3 && crate::html::is_slug(slug)
 }
 
 /// The facts at the top of a policy's page: where a message about the policy's state (not

@@ -163,7 +163,7 @@ pub async fn get_register(query: RegisterQuery) -> Result<RegisterPageData, AppE
     let pool = state.db.pool();
     let version = crate::search::index::documents::content_version(pool).await?;
     // "Overdue" depends on the day, so the day is part of the key.
-    let key = format!("{}|{query:?}", chrono::Utc::now().date_naive());
+    let key = format!("{}|{query:?}", crate::accounts::ssr::today());
     state
         .register_cache
         .get_or_compute(version, key, || ssr::register_page(pool, query))

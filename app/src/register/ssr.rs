@@ -49,10 +49,8 @@ impl RowRecord {
     }
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`; an `as_of` view is judged against its own day.
-fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
-}
+// An `as_of` view is judged against its own day, any other against today.
+use crate::accounts::ssr::today;
 
 /// The status of every recommendation either now, or at the end of the `as_of` day, rebuilt
 /// from the append-only history. Joined as `st` with columns recommendation_id, status_key

@@ -209,7 +209,7 @@ pub mod ssr {
             revision,
             target,
             statuses: crate::register::ssr::statuses(db.pool()).await?,
-            today: chrono::Utc::now().date_naive().to_string(),
+            today: crate::accounts::ssr::today(),
         }))
     }
 

@@ -29,7 +29,7 @@ use crate::{
     db::Database,
     error::AppError,
     forms::{ssr::read_fields, FormFeedback},
-    html::{markdown_to_blocks, render_document},
+    html::{is_slug, markdown_to_blocks, render_document},
     register::query::is_iso_date,
     search::index::documents::bump_content_version,
     state::AppState,
@@ -202,7 +202,7 @@ pub async fn editor_data(
         (None, None, Some(stored)) => stored.form.clone(),
         (None, None, None) => ReportForm {
             kind: "quarterly-summary".to_owned(),
-            date: chrono::Utc::now().date_naive().to_string(),
+            date: crate::accounts::ssr::today(),
             ..ReportForm::default()
         },
     };
@@ -234,16 +234,6 @@ pub async fn editor_data(
         may_publish: viewer.may(Permission::PublishReports),
         form,
     })
-}
-
-fn is_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.len() <= 80
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
 }
 
 fn is_quarter(text: &str) -> bool {

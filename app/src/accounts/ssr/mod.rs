@@ -193,6 +193,11 @@ pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    chrono::Utc::now().date_naive().to_string()
+}
+
 pub fn now() -> String {
     timestamp(chrono::Utc::now())
 }
