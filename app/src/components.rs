@@ -190,7 +190,7 @@ fn Refused(error: AppError) -> impl IntoView {
     set_status(error.status_code());
     let here = leptos_router::hooks::use_location();
     let path = here.pathname.get_untracked();
-    let next = crate::register::query::encode_component(&path);
+    let next = crate::paths::encode_component(&path);
     let signed_out = error == AppError::Unauthorized;
     let title = if signed_out {
         "Sign in to continue"

@@ -140,6 +140,29 @@ impl Database {
     }
 }
 
+/// The content version: a number that moves on with every change to what the public sees
+/// (an import, a status change, a response, a publication), in the same transaction as the
+/// change. Caches and the search index compare it to know when they are stale; it is read
+/// from the database, so every instance sees a change made by any other.
+pub async fn content_version(pool: &AnyPool) -> Result<i64, sqlx::Error> {
+    let value: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM site_settings WHERE key = 'content_version'")
+            .fetch_optional(pool)
+            .await?;
+    Ok(value.and_then(|(v,)| v.parse().ok()).unwrap_or(0))
+}
+
+/// Moves the content version on by one, inside the caller's write transaction.
+pub async fn bump_content_version(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO site_settings (key, value) VALUES ('content_version', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(site_settings.value AS BIGINT) + 1 AS TEXT)",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A statement with `$n` placeholders built up piece by piece. (`sqlx::QueryBuilder` writes
 /// `?` for the Any driver, which PostgreSQL refuses.)
 #[derive(Default)]

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::SiteInfo;
+use crate::site::SiteInfo;
 
 /// The main navigation, in order. A section is current for its own path and everything
 /// below it.

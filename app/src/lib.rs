@@ -6,18 +6,27 @@
 
 pub mod accounts;
 pub mod components;
+pub mod dates;
 pub mod error;
 pub mod forms;
 pub mod html;
 pub mod layout;
 pub mod pages;
+pub mod paths;
 pub mod policies;
 pub mod register;
 pub mod reports;
 pub mod search;
+pub mod site;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -27,7 +36,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
-use serde::{Deserialize, Serialize};
+pub use site::SiteInfo;
 
 use crate::{
     accounts::pages::{
@@ -37,13 +46,13 @@ use crate::{
     pages::{ContentPage, HomePage, NotFound},
     policies::{
         admin_pages::{AdminPoliciesPage, PolicyEditorPage},
-        pages::{PoliciesPage, PolicyPage, ReviewPage, ReviewsPage},
+        pages::{MyCommentsSection, PoliciesPage, PolicyPage, ReviewPage, ReviewsPage},
     },
     register::pages::{
         EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,
         ValuesPage, YouSaidWeDidPage,
     },
-    register::staff::StaffRecordPage,
+    register::{follows::FollowedSection, staff::StaffRecordPage},
     reports::{
         admin_pages::{AdminReportsPage, ReportEditorPage},
         pages::{ReportHistoryPage, ReportPage, ReportsPage},
@@ -51,16 +60,8 @@ use crate::{
     search::pages::SearchPage,
 };
 
-/// Facts about the deployment that every page shows (header, footer, feeds).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteInfo {
-    pub organisation: String,
-    pub contact_email: String,
-    pub public_url: String,
-}
-
 /// The HTML document around every page.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(options: LeptosOptions) -> AnyView {
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -81,6 +82,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+    .into_any()
 }
 
 #[component]
@@ -127,7 +129,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                         <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                         <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
-                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/account")
+                            view=|| view! {
+                                <AccountPage>
+                                    <FollowedSection />
+                                    <MyCommentsSection />
+                                </AccountPage>
+                            }
+                            ssr=SsrMode::Async
+                        />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async />

@@ -42,7 +42,7 @@ pub fn build(state: AppState) -> Router {
             let options = state.options.clone();
             move || shell(options.clone())
         })
-        .merge(app::accounts::handlers::routes(&state))
+        .merge(app::routes::router(&state))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use app::{
-    db::Database,
-    search::index::{documents::content_version, SearchIndex},
+    db::{content_version, Database},
+    search::index::SearchIndex,
     state::AppState,
     SiteInfo,
 };
@@ -53,18 +53,22 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
+        // Each feature's own part of the state, by type.
+        let mut features = axum::http::Extensions::new();
+        features.insert(search);
+        features.insert(app::register::RegisterCache::new(REGISTER_CACHE_ENTRIES));
         Ok(Self {
             listener,
             state: AppState {
                 options,
                 db,
                 site,
-                search,
                 security: app::state::Security {
                     trusted_proxies: config.trusted_proxies.clone(),
                     https: config.public_url.scheme() == "https",
                 },
-                register_cache: app::register::cache::ResultCache::new(REGISTER_CACHE_ENTRIES),
+                shell: app::shell,
+                features: Arc::new(features),
             },
         })
     }
@@ -78,10 +82,8 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
-        let refresher = tokio::spawn(keep_search_fresh(
-            self.state.db.clone(),
-            self.state.search.clone(),
-        ));
+        let search = self.state.feature::<SearchIndex>()?;
+        let refresher = tokio::spawn(keep_search_fresh(self.state.db.clone(), search));
         let sessions =
             app::accounts::ssr::session_store::DatabaseSessionStore::new(self.state.db.clone());
         let sweeper = tokio::spawn(sweep_expired_sessions(sessions));

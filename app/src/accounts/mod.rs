@@ -3,14 +3,56 @@
 //!
 //! Forms on these pages post to plain routes (see `handlers`), so they work without
 //! JavaScript; a form with mistakes is rendered again at the same address with each
-//! error beside its field.
+//! error beside its field. Every feature declares its form routes with an [`Access`]
+//! from here (`routes`), and the one guard in front of them is here too.
+//!
+//! This feature uses no other feature: pages that show parts of several (the account
+//! page) are put together in the route table (`lib.rs`).
 
 #[cfg(feature = "ssr")]
 pub mod handlers;
 pub mod pages;
 pub mod permissions;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod ssr;
+
+#[cfg(feature = "ssr")]
+pub use handlers::form_routes;
+#[cfg(feature = "ssr")]
+pub use routes::{Access, FormRoute, SignedIn};
+
+/// What the accounts pages say after their forms worked (`?done=`).
+pub const NOTICES: crate::forms::Notices = &[
+    ("signed-out", "You have signed out."),
+    ("name-changed", "Your display name has been changed."),
+    (
+        "password-changed",
+        "Your password has been changed. Your other sessions have ended.",
+    ),
+    ("session-ended", "That session has ended."),
+    ("sessions-ended", "All your other sessions have ended."),
+    (
+        "account-deleted",
+        "Your account has been deleted. Thank you for your part in this work.",
+    ),
+    ("role-changed", "The role has been changed."),
+    (
+        "account-disabled",
+        "The account has been disabled and its sessions have ended.",
+    ),
+    ("account-enabled", "The account has been enabled."),
+    ("invite-revoked", "The invitation has been cancelled."),
+    (
+        "account-created",
+        "Your account is ready. Welcome to Candour.",
+    ),
+    (
+        "password-reset",
+        "Your new password is set. Sign in with it.",
+    ),
+];
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,6 +72,15 @@ pub struct Viewer {
 impl Viewer {
     pub fn may(&self, permission: Permission) -> bool {
         permissions::allows(Some(self.role), permission)
+    }
+
+    /// This person as the audit log names them.
+    #[cfg(feature = "ssr")]
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor {
+            id: self.id,
+            role: self.role.as_str(),
+        }
     }
 }
 
@@ -83,8 +134,6 @@ pub struct AccountPageData {
     pub viewer: Viewer,
     pub email: String,
     pub sessions: Vec<SessionSummary>,
-    pub followed: Vec<crate::register::follows::Followed>,
-    pub comments: Vec<crate::policies::MyComment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,14 +214,10 @@ pub async fn get_account() -> Result<AccountPageData, AppError> {
     let sessions =
         ssr::session_store::sessions_of(&state.db, viewer.id, ssr::current_session_id().as_deref())
             .await?;
-    let followed = crate::register::follows::ssr::followed(&state.db, viewer.id).await?;
-    let comments = crate::policies::ssr::comments_by(&state.db, viewer.id).await?;
     Ok(AccountPageData {
         viewer,
         email,
         sessions,
-        followed,
-        comments,
     })
 }
 

@@ -11,8 +11,8 @@ use super::{
 };
 use crate::{
     components::{loaded, page_title, Pagination},
-    forms::{feedback, DoneNotice, ErrorSummary, SignOutButton, TextField},
-    register::components::display_date,
+    dates::display_time,
+    forms::{feedback, DoneNotice, ErrorSummary, TextField},
 };
 
 fn new_password_hint() -> &'static str {
@@ -31,7 +31,7 @@ pub fn SignInPage() -> impl IntoView {
         <Title text=page_title("Sign in") />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
-                <DoneNotice />
+                <DoneNotice notices=super::NOTICES />
                 <ErrorSummary form="sign-in" />
                 <h1>"Sign in"</h1>
                 {match signed_in {
@@ -140,9 +140,11 @@ pub fn ResetPage() -> impl IntoView {
     )
 }
 
+/// `/account`. Other features' parts of the page (what you follow, your comments) are its
+/// children, put together in the route table.
 #[component]
-pub fn AccountPage() -> impl IntoView {
-    loaded(get_account, |data| {
+pub fn AccountPage(children: ChildrenFn) -> impl IntoView {
+    loaded(get_account, move |data| {
         let viewer = data.viewer.clone();
         let staff = viewer.may(Permission::EditReports);
         let admin = viewer.may(Permission::ViewAuditLog);
@@ -151,7 +153,7 @@ pub fn AccountPage() -> impl IntoView {
             <Title text=page_title("Your account") />
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
-                    <DoneNotice />
+                    <DoneNotice notices=super::NOTICES />
                     <ErrorSummary form="name" />
                     <ErrorSummary form="password" />
                     <ErrorSummary form="delete" />
@@ -182,8 +184,7 @@ pub fn AccountPage() -> impl IntoView {
                         </ul>
                     }}
 
-                    <crate::register::follows::FollowedList followed=data.followed.clone() />
-                    <crate::policies::pages::MyComments comments=data.comments.clone() />
+                    {children()}
 
                     <h2 id="name-heading">"Change your name"</h2>
                     <form method="post" action="/account/name" novalidate aria-labelledby="name-heading">
@@ -278,17 +279,6 @@ fn DeleteConfirm() -> impl IntoView {
     }
 }
 
-/// "23 November 2026, 14:05 UTC" from an RFC 3339 timestamp.
-pub fn display_time(at: &str) -> String {
-    let (date, time) = at.split_once('T').unwrap_or((at, ""));
-    let time: String = time.chars().take(5).collect();
-    if time.is_empty() {
-        display_date(date)
-    } else {
-        format!("{}, {time} UTC", display_date(date))
-    }
-}
-
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     loaded(get_accounts, |overview| {
@@ -300,7 +290,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         let role_error = feedback("invite").and_then(|f| f.error_for("role"));
         view! {
             <Title text=page_title("People and invitations") />
-            <DoneNotice />
+            <DoneNotice notices=super::NOTICES />
             <ErrorSummary form="invite" />
             <ErrorSummary form="accounts" />
             <ErrorSummary form="invites" />
@@ -440,7 +430,7 @@ fn audit_filter_from_query() -> AuditFilter {
 
 fn audit_query_string(filter: &AuditFilter, page: Option<i64>) -> String {
     let mut pairs = Vec::new();
-    let enc = crate::register::query::encode_component;
+    let enc = crate::paths::encode_component;
     if let Some(actor) = filter.actor {
         pairs.push(format!("actor={actor}"));
     }
@@ -533,4 +523,16 @@ pub fn AuditLogPage() -> impl IntoView {
             }
         },
     )
+}
+
+/// A sign-out button: a form that posts, since signing out changes something.
+#[component]
+pub fn SignOutButton(
+    #[prop(default = "nhsuk-button nhsuk-button--secondary")] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <form method="post" action="/sign-out" class="candour-inline-form">
+            <button class=class type="submit" data-test="sign-out">"Sign out"</button>
+        </form>
+    }
 }

@@ -8,10 +8,10 @@ use leptos_router::hooks::use_params_map;
 
 use super::{get_admin_policies, get_policy_editor, state_label, PolicyEditor};
 use crate::{
-    accounts::pages::display_time,
     components::{loaded, page_title},
+    dates::display_date,
+    dates::display_time,
     forms::{feedback, DoneNotice, ErrorSummary, TextArea, TextField},
-    register::components::display_date,
 };
 
 #[component]
@@ -30,7 +30,7 @@ pub fn AdminPoliciesPage() -> impl IntoView {
     loaded(get_admin_policies, |policies| {
         view! {
             <Title text=page_title("Draft and publish policies") />
-            <DoneNotice />
+            <DoneNotice notices=super::NOTICES />
             <h1>"Draft and publish policies"</h1>
             <p>"Write a draft, open it for review by Digital Critical Friends, answer every comment, then publish. Publishing makes the text, the comments and the answers public."</p>
             <p><a class="nhsuk-button" href="/admin/policies/new" data-test="new-policy">"Write a new policy"</a></p>
@@ -101,7 +101,7 @@ fn Editor(policy: PolicyEditor) -> impl IntoView {
                 <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/admin/policies">"Draft and publish policies"</a></li>
             </ol>
         </nav>
-        <DoneNotice />
+        <DoneNotice notices=super::NOTICES />
         <ErrorSummary form="policy" />
         <ErrorSummary form="review" />
         <ErrorSummary form="publish" />

@@ -17,6 +17,35 @@ use serde::{Deserialize, Serialize};
 
 use crate::{error::AppError, html::SanitizedHtml};
 
+#[cfg(feature = "ssr")]
+pub use writing::form_routes;
+
+/// What the policy pages say after their forms worked (`?done=`).
+pub const NOTICES: crate::forms::Notices = &[
+    ("policy-created", "The policy has been created as a draft."),
+    ("policy-saved", "The draft has been saved."),
+    (
+        "review-opened",
+        "The draft is open for review. Digital Critical Friends can read it and comment now.",
+    ),
+    (
+        "policy-revised",
+        "A new draft has been started from the newest version.",
+    ),
+    (
+        "policy-published",
+        "The policy has been published, with its review and every answer.",
+    ),
+    ("comment-posted", "Your comment has been posted."),
+    ("reply-posted", "Your reply has been posted."),
+    ("answer-saved", "The answer has been saved."),
+    (
+        "comment-removed",
+        "The comment has been removed. The reason shows in its place.",
+    ),
+    ("draft-discarded", "The kept text has been discarded."),
+];
+
 pub const TITLE_MAX: usize = 150;
 pub const SUMMARY_MAX: usize = 300;
 pub const BODY_MAX: usize = 200_000;
@@ -265,4 +294,12 @@ pub async fn get_policy_editor(id: Option<i64>) -> Result<PolicyEditor, AppError
             .await?
             .ok_or(AppError::NotFound),
     }
+}
+
+/// The comments the signed-in person started, for their account page.
+#[leptos::server(prefix = "/_fn", endpoint = "my-comments")]
+pub async fn get_my_comments() -> Result<Vec<MyComment>, AppError> {
+    let viewer = crate::accounts::ssr::require(crate::accounts::Permission::ManageOwnAccount)?;
+    let state = crate::state::app_state()?;
+    Ok(ssr::comments_by(&state.db, viewer.id).await?)
 }

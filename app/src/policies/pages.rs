@@ -10,10 +10,10 @@ use super::{
     ReviewView, OUTCOMES,
 };
 use crate::{
-    accounts::pages::display_time,
     components::{loaded, page_title},
+    dates::display_date,
+    dates::display_time,
     forms::{feedback, DoneNotice, ErrorSummary, TextArea},
-    register::components::display_date,
 };
 
 fn slug_param() -> String {
@@ -166,7 +166,7 @@ pub fn PolicyPage() -> impl IntoView {
                         <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/policies">"Policies"</a></li>
                     </ol>
                 </nav>
-                <DoneNotice />
+                <DoneNotice notices=super::NOTICES />
                 <ErrorSummary form="remove" />
                 <span class="nhsuk-caption-l">{format!("Policy, version {} · published {}", policy.version, display_date(policy.published_at.get(..10).unwrap_or_default()))}</span>
                 <h1>{policy.title.clone()}</h1>
@@ -333,7 +333,7 @@ fn Review(review: ReviewView) -> impl IntoView {
                 <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/review">"Draft policies for review"</a></li>
             </ol>
         </nav>
-        <DoneNotice />
+        <DoneNotice notices=super::NOTICES />
         <ErrorSummary form="comment" />
         <ErrorSummary form="answer" />
         <ErrorSummary form="remove" />
@@ -562,6 +562,14 @@ fn RemoveForm(slug: String, id: i64) -> impl IntoView {
             </div>
         </details>
     }
+}
+
+/// The account page's part about policy review: its notices and your comments.
+#[component]
+pub fn MyCommentsSection() -> impl IntoView {
+    crate::components::loaded(super::get_my_comments, |comments| {
+        view! { <MyComments comments /> }
+    })
 }
 
 /// The account page's list of the comments someone started, and how each was answered.

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::dates::display_date;
+
 use super::{RecommendationRow, StatusChangeItem, StatusCount};
 
 /// NHS tag colour for a status, so the same status always looks the same.
@@ -165,32 +167,6 @@ pub fn RecommendationTable(rows: Vec<RecommendationRow>, caption: String) -> imp
                     .collect_view()}
             </tbody>
         </table>
-    }
-}
-
-/// "2026-06-30" → "30 June 2026" (GOV.UK / NHS style). Anything else is shown as it is.
-pub fn display_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let parts: Vec<&str> = iso.get(..10).unwrap_or(iso).split('-').collect();
-    match parts.as_slice() {
-        [year, month, day] => match (month.parse::<usize>(), day.parse::<u32>()) {
-            (Ok(month @ 1..=12), Ok(day)) => format!("{day} {} {year}", MONTHS[month - 1]),
-            _ => iso.to_owned(),
-        },
-        _ => iso.to_owned(),
     }
 }
 

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{accounts::pages::display_time, error::AppError, register::components::display_date};
+use crate::{
+    dates::{display_date, display_time},
+    error::AppError,
+};
 
 /// A followed recommendation, as the account page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +37,7 @@ pub async fn get_follow_state(reference: String) -> Result<Option<bool>, AppErro
 /// The follow / stop following button on a recommendation's page (signed in only).
 #[component]
 pub fn FollowButton(reference: String) -> impl IntoView {
-    let address = crate::register::query::encode_component(&reference);
+    let address = crate::paths::encode_component(&reference);
     crate::components::loaded(
         move || get_follow_state(reference.clone()),
         move |following| {
@@ -54,6 +57,25 @@ pub fn FollowButton(reference: String) -> impl IntoView {
             })
         },
     )
+}
+
+/// The recommendations the signed-in person follows.
+#[leptos::server(prefix = "/_fn", endpoint = "followed")]
+pub async fn get_followed() -> Result<Vec<Followed>, AppError> {
+    let viewer = crate::accounts::ssr::require(crate::accounts::Permission::ManageOwnAccount)?;
+    let state = crate::state::app_state()?;
+    Ok(ssr::followed(&state.db, viewer.id).await?)
+}
+
+/// The account page's part about following: its notices and the list.
+#[component]
+pub fn FollowedSection() -> impl IntoView {
+    crate::components::loaded(get_followed, |followed| {
+        view! {
+            <crate::forms::DoneNotice notices=super::NOTICES />
+            <FollowedList followed />
+        }
+    })
 }
 
 /// The account page's list of followed recommendations.
@@ -96,18 +118,15 @@ pub fn FollowedList(followed: Vec<Followed>) -> impl IntoView {
 pub mod ssr {
     use axum::{
         extract::{Path, Request, State},
-        http::{request::Parts, StatusCode},
         response::Response,
     };
 
     use super::Followed;
     use crate::{
-        accounts::{
-            handlers::{again, done, internal, SignedIn},
-            ssr::now,
-        },
+        accounts::{SignedIn, Viewer},
+        dates::now,
         db::Database,
-        forms::FormFeedback,
+        forms::ssr::{read, Button, Posted, Refusal, Written},
         state::AppState,
     };
 
@@ -155,63 +174,47 @@ pub mod ssr {
             .collect())
     }
 
-    /// Follows or stops following; `false` when there is no such recommendation. Personal
-    /// reading lists change no shared record, so they are not in the audit log.
-    async fn change(
-        db: &Database,
-        user_id: i64,
-        reference: &str,
-        follow: bool,
-    ) -> Result<bool, sqlx::Error> {
-        let exists: Option<String> =
-            sqlx::query_scalar("SELECT reference FROM recommendations WHERE reference = $1")
-                .bind(reference)
-                .fetch_optional(db.pool())
-                .await?;
-        if exists.is_none() {
-            return Ok(false);
-        }
-        let query = if follow {
-            sqlx::query(
-                "INSERT INTO follows (user_id, reference, seen_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (user_id, reference) DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(reference)
-            .bind(now())
-        } else {
-            sqlx::query("DELETE FROM follows WHERE user_id = $1 AND reference = $2")
-                .bind(user_id)
-                .bind(reference)
-        };
-        query.execute(db.pool()).await?;
-        Ok(true)
-    }
-
+    /// Follows or stops following. Personal reading lists change no shared record, so
+    /// they are not in the audit log.
     async fn follow_or_not(
         state: AppState,
-        parts: Parts,
+        request: Request,
         reference: String,
-        viewer: crate::accounts::Viewer,
+        viewer: Viewer,
         follow: bool,
     ) -> Response {
         let reference = reference.to_uppercase();
         let page = format!("/actions/{reference}");
-        match change(&state.db, viewer.id, &reference, follow).await {
-            Ok(true) => done(&page, if follow { "followed" } else { "unfollowed" }),
-            // No such recommendation: its page says so, with a 404.
-            Ok(false) => {
-                again(
-                    &state,
-                    parts,
-                    &page,
-                    FormFeedback::default(),
-                    StatusCode::NOT_FOUND,
+        let Posted { reply, .. } = read::<Button>(request, "follow", page).await;
+        let notice = if follow { "followed" } else { "unfollowed" };
+        reply
+            .write(&state, viewer.actor(), notice, async |tx| {
+                let exists: Option<String> = sqlx::query_scalar(
+                    "SELECT reference FROM recommendations WHERE reference = $1",
                 )
-                .await
-            }
-            Err(error) => internal(error),
-        }
+                .bind(&reference)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if exists.is_none() {
+                    return Err(Refusal::NotFound);
+                }
+                let query = if follow {
+                    sqlx::query(
+                        "INSERT INTO follows (user_id, reference, seen_at) VALUES ($1, $2, $3)
+                         ON CONFLICT (user_id, reference) DO NOTHING",
+                    )
+                    .bind(viewer.id)
+                    .bind(&reference)
+                    .bind(now())
+                } else {
+                    sqlx::query("DELETE FROM follows WHERE user_id = $1 AND reference = $2")
+                        .bind(viewer.id)
+                        .bind(&reference)
+                };
+                query.execute(&mut *tx).await?;
+                Ok(Written::default())
+            })
+            .await
     }
 
     pub async fn follow(
@@ -220,8 +223,7 @@ pub mod ssr {
         SignedIn(viewer): SignedIn,
         request: Request,
     ) -> Response {
-        let (parts, _) = request.into_parts();
-        follow_or_not(state, parts, reference, viewer, true).await
+        follow_or_not(state, request, reference, viewer, true).await
     }
 
     pub async fn unfollow(
@@ -230,20 +232,25 @@ pub mod ssr {
         SignedIn(viewer): SignedIn,
         request: Request,
     ) -> Response {
-        let (parts, _) = request.into_parts();
-        follow_or_not(state, parts, reference, viewer, false).await
+        follow_or_not(state, request, reference, viewer, false).await
     }
 
     /// Marks every followed recommendation as seen now.
-    pub async fn mark_seen(State(state): State<AppState>, SignedIn(viewer): SignedIn) -> Response {
-        let saved = sqlx::query("UPDATE follows SET seen_at = $1 WHERE user_id = $2")
-            .bind(now())
-            .bind(viewer.id)
-            .execute(state.db.pool())
-            .await;
-        match saved {
-            Ok(_) => done("/account", "follows-seen"),
-            Err(error) => internal(error),
-        }
+    pub async fn mark_seen(
+        State(state): State<AppState>,
+        SignedIn(viewer): SignedIn,
+        request: Request,
+    ) -> Response {
+        let Posted { reply, .. } = read::<Button>(request, "follows", "/account").await;
+        reply
+            .write(&state, viewer.actor(), "follows-seen", async |tx| {
+                sqlx::query("UPDATE follows SET seen_at = $1 WHERE user_id = $2")
+                    .bind(now())
+                    .bind(viewer.id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(Written::default())
+            })
+            .await
     }
 }

@@ -1,8 +1,6 @@
 //! The register of Actions to Build Trust: every recommendation the public made, its
 //! status, the SDE's response and the dated history in between.
 
-#[cfg(feature = "ssr")]
-pub mod cache;
 pub mod components;
 pub mod follows;
 pub mod pages;
@@ -16,6 +14,38 @@ use serde::{Deserialize, Serialize};
 pub use query::{RegisterQuery, Sort};
 
 use crate::{error::AppError, html::SanitizedHtml};
+
+/// What the register's pages say after its forms worked (`?done=`).
+pub const NOTICES: crate::forms::Notices = &[
+    (
+        "status-recorded",
+        "The status change has been recorded and added to the public history.",
+    ),
+    ("response-saved", "The response has been saved."),
+    (
+        "followed",
+        "You follow this recommendation. Your account page lists it with any changes.",
+    ),
+    ("unfollowed", "You no longer follow this recommendation."),
+    (
+        "follows-seen",
+        "Every recommendation you follow is marked as seen.",
+    ),
+];
+
+/// The register's form routes: following, and staff recording what the SDE did.
+#[cfg(feature = "ssr")]
+#[rustfmt::skip]
+pub fn form_routes() -> Vec<crate::accounts::FormRoute> {
+    use crate::accounts::{Access::Holder, FormRoute, Permission as P};
+    vec![
+        FormRoute::post("/account/follows/seen", Holder(P::ManageOwnAccount), "/account", follows::ssr::mark_seen),
+        FormRoute::post("/actions/{reference}/follow", Holder(P::ManageOwnAccount), "/actions/{reference}", follows::ssr::follow),
+        FormRoute::post("/actions/{reference}/unfollow", Holder(P::ManageOwnAccount), "/actions/{reference}", follows::ssr::unfollow),
+        FormRoute::post("/admin/actions/{reference}/status", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::ssr::record_status),
+        FormRoute::post("/admin/actions/{reference}/response", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::ssr::save_response),
+    ]
+}
 
 /// Recommendations per page of the register.
 pub const PAGE_SIZE: i64 = 20;
@@ -157,15 +187,20 @@ pub struct EngagementProgress {
     pub recent: Vec<StatusChangeItem>,
 }
 
+/// Register list pages by query, reused until the content changes (kept in
+/// [`AppState`](crate::state::AppState)'s features).
+#[cfg(feature = "ssr")]
+pub type RegisterCache = crate::cache::ResultCache<RegisterPageData>;
+
 #[leptos::server(prefix = "/_fn", endpoint = "register")]
 pub async fn get_register(query: RegisterQuery) -> Result<RegisterPageData, AppError> {
     let state = crate::state::app_state()?;
     let pool = state.db.pool();
-    let version = crate::search::index::documents::content_version(pool).await?;
+    let version = crate::db::content_version(pool).await?;
     // "Overdue" depends on the day, so the day is part of the key.
-    let key = format!("{}|{query:?}", crate::accounts::ssr::today());
+    let key = format!("{}|{query:?}", crate::dates::today());
     state
-        .register_cache
+        .feature::<RegisterCache>()?
         .get_or_compute(version, key, || ssr::register_page(pool, query))
         .await
 }

@@ -5,12 +5,13 @@ use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    components::{display_date, ProgressSummary, RecentChanges, RecommendationTable, StatusTag},
+    components::{ProgressSummary, RecentChanges, RecommendationTable, StatusTag},
     get_engagement_progress, get_licence_term, get_licence_terms, get_recommendation, get_register,
     RegisterPageData, RegisterQuery, Sort, TermKind, PAGE_SIZE,
 };
 use crate::{
     components::{loaded, page_title, CopyLinkButton, ErrorPage, Pagination},
+    dates::display_date,
     error::AppError,
 };
 
@@ -244,7 +245,7 @@ pub fn RecommendationPage() -> impl IntoView {
                         <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/actions">"Actions to Build Trust"</a></li>
                     </ol>
                 </nav>
-                <crate::forms::DoneNotice />
+                <crate::forms::DoneNotice notices=super::NOTICES />
                 <span class="nhsuk-caption-l">{format!("Recommendation {} · {}", row.reference, row.engagement_name)}</span>
                 <h1 data-test="recommendation-title">{row.title.clone()}</h1>
                 {crate::accounts::viewer_now()

@@ -188,11 +188,13 @@ pub async fn filter_options(pool: &AnyPool) -> Result<FilterOptions, sqlx::Error
     })
 }
 
-pub async fn statuses(pool: &AnyPool) -> Result<Vec<StatusInfo>, sqlx::Error> {
+pub async fn statuses<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+) -> Result<Vec<StatusInfo>, sqlx::Error> {
     let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
         "SELECT key, name, description, closed, progress FROM statuses ORDER BY position",
     )
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?;
     Ok(rows
         .into_iter()

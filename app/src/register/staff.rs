@@ -39,7 +39,8 @@ pub struct StaffRecord {
 pub async fn get_staff_record(reference: String) -> Result<StaffRecord, AppError> {
     crate::accounts::ssr::require(crate::accounts::Permission::RecordStatusChanges)?;
     let state = crate::state::app_state()?;
-    ssr::staff_record(&state.db, &reference)
+    let mut conn = state.db.pool().acquire().await?;
+    ssr::staff_record(&mut conn, &reference)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -67,7 +68,7 @@ pub fn StaffRecordPage() -> impl IntoView {
             let has_response_error = response_error.is_some();
             view! {
                 <Title text=page_title(format!("Update {}", record.reference)) />
-                <DoneNotice />
+                <DoneNotice notices=super::NOTICES />
                 <ErrorSummary form="status" />
                 <ErrorSummary form="response" />
                 <span class="nhsuk-caption-l">{format!("Recommendation {}", record.reference)}</span>
@@ -130,24 +131,22 @@ pub fn StaffRecordPage() -> impl IntoView {
 pub mod ssr {
     use axum::{
         extract::{Path, Request, State},
-        http::StatusCode,
         response::Response,
     };
+    use serde::Deserialize;
+    use sqlx::AnyConnection;
 
     use super::{StaffRecord, NOTE_MAX};
     use crate::{
-        accounts::{
-            handlers::{again, done, internal, SignedIn},
-            ssr::{
-                audit::{self, Change},
-                now,
-            },
+        accounts::SignedIn,
+        audit::Change,
+        dates::{now, today},
+        forms::{
+            rules::{iso_date, optional_iso_date, optional_percent, required, text},
+            ssr::{multiline, read, Posted, Refusal, Written},
         },
-        db::Database,
-        forms::{ssr::read_fields, FormFeedback},
         html::render_markdown,
-        register::{query::is_iso_date, ssr::record_status_change},
-        search::index::documents::bump_content_version,
+        register::ssr::{record_status_change, statuses},
         state::AppState,
     };
 
@@ -170,8 +169,10 @@ pub mod ssr {
         digest[..8].iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// One recommendation as staff edit it, read on `conn` (inside a write transaction,
+    /// what the write decides on).
     pub async fn staff_record(
-        db: &Database,
+        conn: &mut AnyConnection,
         reference: &str,
     ) -> Result<Option<StaffRecord>, sqlx::Error> {
         let row: Option<RecordRow> = sqlx::query_as(
@@ -180,7 +181,7 @@ pub mod ssr {
              WHERE r.reference = $1",
         )
         .bind(reference.to_uppercase())
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?;
         let Some((
             reference,
@@ -208,13 +209,63 @@ pub mod ssr {
             progress,
             revision,
             target,
-            statuses: crate::register::ssr::statuses(db.pool()).await?,
-            today: crate::accounts::ssr::today(),
+            statuses: statuses(&mut *conn).await?,
+            today: today(),
         }))
     }
 
     fn page(reference: &str) -> String {
-        format!("/admin/actions/{reference}")
+        format!("/admin/actions/{}", reference.to_uppercase())
+    }
+
+    #[derive(Debug, Default, Deserialize, garde::Validate)]
+    #[serde(default)]
+    pub struct StatusForm {
+        #[garde(skip)]
+        status: String,
+        #[garde(custom(iso_date("Enter the date as year-month-day, like 2026-11-20")))]
+        changed_on: String,
+        #[garde(custom(text("Enter a public note saying what happened", NOTE_MAX, "Note")))]
+        note: String,
+        #[garde(custom(required("Enter the team responsible")))]
+        team: String,
+    }
+
+    /// The rules a status change must keep against the record as it is now: a different
+    /// status that exists, dated between the last change and today. Checked for the
+    /// message when the form arrives, and again inside the write, which decides.
+    fn status_change_errors(
+        record: &StaffRecord,
+        form: &StatusForm,
+    ) -> Vec<(&'static str, String)> {
+        let mut errors = Vec::new();
+        let status = form.status.trim();
+        if !record.statuses.iter().any(|s| s.key == status) {
+            errors.push(("status", "Choose the new status".to_owned()));
+        } else if status == record.status_key {
+            errors.push((
+                "status",
+                format!(
+                    "It is already “{}”. Choose a different status",
+                    record.status_name
+                ),
+            ));
+        }
+        let changed_on = form.changed_on.trim();
+        if crate::dates::is_iso_date(changed_on) {
+            if changed_on < record.status_changed.as_str() {
+                errors.push((
+                    "changed_on",
+                    format!(
+                        "The date cannot be before the last change ({})",
+                        record.status_changed
+                    ),
+                ));
+            } else if changed_on > record.today.as_str() {
+                errors.push(("changed_on", "The date cannot be in the future".to_owned()));
+            }
+        }
+        errors
     }
 
     pub async fn record_status(
@@ -223,119 +274,91 @@ pub mod ssr {
         SignedIn(viewer): SignedIn,
         request: Request,
     ) -> Response {
-        let (parts, fields) = read_fields(request).await;
-        let field = |name: &str| {
-            fields
-                .get(name)
-                .map(|v| v.trim().to_owned())
-                .unwrap_or_default()
+        let Posted { form, mut reply } =
+            read::<StatusForm>(request, "status", page(&reference)).await;
+        let record = match state.db.pool().acquire().await {
+            Ok(mut conn) => staff_record(&mut conn, &reference).await,
+            Err(error) => Err(error),
+        };
+        match record {
+            Ok(Some(record)) => {
+                for (field, message) in status_change_errors(&record, &form) {
+                    reply.error(field, message);
+                }
+                // The summary lists mistakes in the order of the fields on the page.
+                let order = ["status", "changed_on", "note", "team"];
+                reply
+                    .feedback
+                    .errors
+                    .sort_by_key(|(field, _)| order.iter().position(|f| f == field));
+            }
+            Ok(None) => return reply.not_found(&state).await,
+            Err(error) => return crate::forms::ssr::internal(error),
+        }
+        let reply = match reply.mistakes(&state).await {
+            Ok(reply) => reply,
+            Err(page) => return page,
         };
         let (status, changed_on, note, team) = (
-            field("status"),
-            field("changed_on"),
-            field("note"),
-            field("team"),
+            form.status.trim(),
+            form.changed_on.trim(),
+            form.note.trim(),
+            form.team.trim(),
         );
-        let mut feedback = FormFeedback::for_form("status");
-        feedback.values = fields.clone();
-        let record = match staff_record(&state.db, &reference).await {
-            Ok(Some(record)) => record,
-            // No such recommendation: its page says so, with a 404.
-            Ok(None) => {
-                return again(
-                    &state,
-                    parts,
-                    &page(&reference),
-                    FormFeedback::default(),
-                    StatusCode::NOT_FOUND,
+        reply
+            .write(&state, viewer.actor(), "status-recorded", async |tx| {
+                let Some(record) = staff_record(tx, &reference).await? else {
+                    return Err(Refusal::NotFound);
+                };
+                if let Some((field, message)) =
+                    status_change_errors(&record, &form).into_iter().next()
+                {
+                    // Someone else recorded a change meanwhile.
+                    return Err(Refusal::conflict(field, message));
+                }
+                record_status_change(
+                    tx,
+                    &record.reference,
+                    changed_on,
+                    status,
+                    note,
+                    team,
+                    &now(),
                 )
-                .await
-            }
-            Err(error) => return internal(error),
-        };
-        let page = page(&record.reference);
-        if !record.statuses.iter().any(|s| s.key == status) {
-            feedback.error("status", "Choose the new status");
-        } else if status == record.status_key {
-            feedback.error(
-                "status",
-                format!(
-                    "It is already “{}”. Choose a different status",
-                    record.status_name
-                ),
-            );
-        }
-        if !is_iso_date(&changed_on) {
-            feedback.error(
-                "changed_on",
-                "Enter the date as year-month-day, like 2026-11-20",
-            );
-        } else if changed_on < record.status_changed {
-            feedback.error(
-                "changed_on",
-                format!(
-                    "The date cannot be before the last change ({})",
-                    record.status_changed
-                ),
-            );
-        } else if changed_on > record.today {
-            feedback.error("changed_on", "The date cannot be in the future");
-        }
-        if note.is_empty() {
-            feedback.error("note", "Enter a public note saying what happened");
-        } else if note.chars().count() > NOTE_MAX {
-            feedback.error(
-                "note",
-                format!("Note must be {NOTE_MAX} characters or fewer"),
-            );
-        }
-        if team.is_empty() {
-            feedback.error("team", "Enter the team responsible");
-        }
-        if feedback.has_errors() {
-            return again(
-                &state,
-                parts,
-                &page,
-                feedback,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        let saved = async {
-            let mut tx = state.db.begin_write().await?;
-            let at = now();
-            record_status_change(
-                &mut tx,
-                &record.reference,
-                &changed_on,
-                &status,
-                &note,
-                &team,
-                &at,
-            )
-            .await?;
-            audit::record(
-                &mut tx,
-                &viewer,
-                Change {
+                .await?;
+                Ok(Written::public(Change {
                     action: "recommendation.status-changed",
                     record_kind: "recommendation",
                     record_id: record.reference.clone(),
                     before: format!("status {}", record.status_key),
                     after: format!("status {status} on {changed_on}: {note}"),
-                },
-            )
-            .await?;
-            bump_content_version(&mut tx).await?;
-            tx.commit().await
-        }
-        .await;
-        match saved {
-            Ok(()) => done(&page, "status-recorded"),
-            Err(error) => internal(error),
-        }
+                }))
+            })
+            .await
     }
+
+    #[derive(Debug, Default, Deserialize, garde::Validate)]
+    #[serde(default)]
+    pub struct ResponseForm {
+        #[garde(custom(required(
+            "Enter what the SDE did, or is doing, about this recommendation"
+        )))]
+        #[serde(deserialize_with = "multiline")]
+        what_we_did: String,
+        #[garde(custom(optional_percent(
+            "Progress must be a whole number from 0 to 100, or empty"
+        )))]
+        progress: String,
+        #[garde(custom(optional_iso_date(
+            "Enter the target date as year-month-day, like 2027-03-31, or leave it empty"
+        )))]
+        target: String,
+        /// The record's revision when the form was loaded.
+        #[garde(skip)]
+        revision: String,
+    }
+
+    const SAVED_OVER: &str = "Someone else changed this recommendation while you were editing. Your text is kept here; check the public page for theirs, then save again.";
 
     pub async fn save_response(
         State(state): State<AppState>,
@@ -343,101 +366,40 @@ pub mod ssr {
         SignedIn(viewer): SignedIn,
         request: Request,
     ) -> Response {
-        let (parts, fields) = read_fields(request).await;
-        let field = |name: &str| {
-            fields
-                .get(name)
-                .map(|v| v.trim().to_owned())
-                .unwrap_or_default()
+        let Posted { form, reply } =
+            read::<ResponseForm>(request, "response", page(&reference)).await;
+        let reply = match reply.mistakes(&state).await {
+            Ok(reply) => reply,
+            Err(page) => return page,
         };
-        let mut feedback = FormFeedback::for_form("response");
-        feedback.values = fields.clone();
-        let record = match staff_record(&state.db, &reference).await {
-            Ok(Some(record)) => record,
-            // No such recommendation: its page says so, with a 404.
-            Ok(None) => {
-                return again(
-                    &state,
-                    parts,
-                    &page(&reference),
-                    FormFeedback::default(),
-                    StatusCode::NOT_FOUND,
-                )
-                .await
-            }
-            Err(error) => return internal(error),
-        };
-        let page = page(&record.reference);
-        let what_we_did = fields
-            .get("what_we_did")
-            .cloned()
-            .unwrap_or_default()
-            .replace("\r\n", "\n");
-        if what_we_did.trim().is_empty() {
-            feedback.error(
-                "what_we_did",
-                "Enter what the SDE did, or is doing, about this recommendation",
-            );
-        }
-        let progress = match field("progress") {
-            text if text.is_empty() => None,
-            text => match text.parse::<i64>() {
-                Ok(p) if (0..=100).contains(&p) => Some(p),
-                _ => {
-                    feedback.error(
-                        "progress",
-                        "Progress must be a whole number from 0 to 100, or empty",
-                    );
-                    None
+        let what_we_did = form.what_we_did;
+        let progress = form.progress.trim().parse::<i64>().ok();
+        let target = Some(form.target.trim().to_owned()).filter(|t| !t.is_empty());
+        reply
+            .write(&state, viewer.actor(), "response-saved", async |tx| {
+                let Some(record) = staff_record(tx, &reference).await? else {
+                    return Err(Refusal::NotFound);
+                };
+                // The revision is checked inside the serialised write: of two saves made
+                // from the same copy, the second is refused, never silently lost.
+                if form.revision.trim() != record.revision {
+                    // Saving again now replaces theirs knowingly.
+                    return Err(Refusal::conflict("what_we_did", SAVED_OVER)
+                        .keeping("revision", record.revision));
                 }
-            },
-        };
-        let target = Some(field("target")).filter(|t| !t.is_empty());
-        if target.as_deref().is_some_and(|t| !is_iso_date(t)) {
-            feedback.error(
-                "target",
-                "Enter the target date as year-month-day, like 2027-03-31, or leave it empty",
-            );
-        }
-        if feedback.has_errors() {
-            return again(
-                &state,
-                parts,
-                &page,
-                feedback,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        if field("revision") != record.revision {
-            feedback.error(
-                "what_we_did",
-                "Someone else changed this recommendation while you were editing. Your text is kept here; check the public page for theirs, then save again.",
-            );
-            // Saving again now replaces theirs knowingly.
-            feedback
-                .values
-                .insert("revision".into(), record.revision.clone());
-            return again(&state, parts, &page, feedback, StatusCode::CONFLICT).await;
-        }
-        let saved = async {
-            let mut tx = state.db.begin_write().await?;
-            sqlx::query(
-                "UPDATE recommendations SET what_we_did_md = $1, what_we_did_html = $2, progress = $3, target = $4, \
-                 updated_at = $5 WHERE reference = $6",
-            )
-            .bind(&what_we_did)
-            .bind(render_markdown(&what_we_did).into_inner())
-            .bind(progress)
-            .bind(target.clone())
-            .bind(now())
-            .bind(&record.reference)
-            .execute(&mut *tx)
-            .await?;
-            audit::record(
-                &mut tx,
-                &viewer,
-                Change {
+                sqlx::query(
+                    "UPDATE recommendations SET what_we_did_md = $1, what_we_did_html = $2, progress = $3, target = $4, \
+                     updated_at = $5 WHERE reference = $6",
+                )
+                .bind(&what_we_did)
+                .bind(render_markdown(&what_we_did).into_inner())
+                .bind(progress)
+                .bind(target.clone())
+                .bind(now())
+                .bind(&record.reference)
+                .execute(&mut *tx)
+                .await?;
+                Ok(Written::public(Change {
                     action: "recommendation.response-changed",
                     record_kind: "recommendation",
                     record_id: record.reference.clone(),
@@ -447,17 +409,12 @@ pub mod ssr {
                         record.progress,
                         record.target
                     ),
-                    after: format!("{} words, progress {progress:?}, target {target:?}", what_we_did.split_whitespace().count()),
-                },
-            )
-            .await?;
-            bump_content_version(&mut tx).await?;
-            tx.commit().await
-        }
-        .await;
-        match saved {
-            Ok(()) => done(&page, "response-saved"),
-            Err(error) => internal(error),
-        }
+                    after: format!(
+                        "{} words, progress {progress:?}, target {target:?}",
+                        what_we_did.split_whitespace().count()
+                    ),
+                }))
+            })
+            .await
     }
 }

@@ -14,8 +14,8 @@ use super::{
     DiffKind, KINDS,
 };
 use crate::{
-    accounts::pages::display_time,
     components::{loaded, page_title},
+    dates::display_time,
     forms::{feedback, textarea_text, DoneNotice, ErrorSummary, TextField},
 };
 
@@ -24,7 +24,7 @@ pub fn AdminReportsPage() -> impl IntoView {
     loaded(get_editor_reports, |reports| {
         view! {
             <Title text=page_title("Write and publish reports") />
-            <DoneNotice />
+            <DoneNotice notices=super::NOTICES />
             <h1>"Write and publish reports"</h1>
             <p><a class="nhsuk-button" href="/admin/reports/new" data-test="new-report">"Write a new report"</a></p>
             <table class="nhsuk-table-responsive" data-test="editor-reports">
@@ -126,7 +126,7 @@ fn Editor(data: EditorData) -> impl IntoView {
     let body_error = error("body");
     view! {
         <Title text=page_title(heading) />
-        <DoneNotice />
+        <DoneNotice notices=super::NOTICES />
         <ErrorSummary form="report" />
         <ErrorSummary form="withdraw" />
         <p><a class="nhsuk-back-link__link" href="/admin/reports">"All reports"</a></p>

@@ -18,6 +18,30 @@ use crate::{
     html::{SanitizedHtml, TocEntry},
 };
 
+/// What the report editor says after its forms worked (`?done=`).
+pub const NOTICES: crate::forms::Notices = &[
+    ("report-saved", "The report has been saved as a draft."),
+    ("report-published", "The report has been published."),
+    (
+        "report-withdrawn",
+        "The report has been withdrawn. Its page now says why.",
+    ),
+    ("draft-discarded", "The kept text has been discarded."),
+];
+
+/// The report editor's form routes.
+#[cfg(feature = "ssr")]
+#[rustfmt::skip]
+pub fn form_routes() -> Vec<crate::accounts::FormRoute> {
+    use crate::accounts::{Access::Holder, FormRoute, Permission as P};
+    vec![
+        FormRoute::post("/admin/reports/new", Holder(P::EditReports), "/admin/reports/new", editor::create).keeping_text(),
+        FormRoute::post("/admin/reports/{id}", Holder(P::EditReports), "/admin/reports/{id}", editor::save).keeping_text(),
+        FormRoute::post("/admin/reports/{id}/withdraw", Holder(P::PublishReports), "/admin/reports/{id}", editor::withdraw),
+        FormRoute::post("/admin/reports/discard-kept", Holder(P::EditReports), "/admin/reports", editor::discard_kept),
+    ]
+}
+
 pub const KINDS: [(&str, &str); 3] = [
     ("quarterly-summary", "Quarterly summary"),
     ("project-report", "Project report"),

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     components::{loaded, page_title},
-    register::components::display_date,
+    dates::display_date,
 };
 
 fn slug_param() -> String {

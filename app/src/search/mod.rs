@@ -93,17 +93,11 @@ impl SearchQuery {
     pub fn to_query_string(&self, page: Option<i64>) -> String {
         let mut parts = Vec::new();
         if !self.q.is_empty() {
-            parts.push(format!(
-                "q={}",
-                crate::register::query::encode_component(&self.q)
-            ));
+            parts.push(format!("q={}", crate::paths::encode_component(&self.q)));
         }
         for group in FACET_GROUPS {
             for value in self.selected(group) {
-                parts.push(format!(
-                    "{group}={}",
-                    crate::register::query::encode_component(value)
-                ));
+                parts.push(format!("{group}={}", crate::paths::encode_component(value)));
             }
         }
         if let Some(page) = page.filter(|p| *p > 1) {
@@ -153,5 +147,8 @@ pub struct SearchResults {
 #[leptos::server(prefix = "/_fn", endpoint = "search")]
 pub async fn run_search(query: SearchQuery) -> Result<SearchResults, AppError> {
     let state = crate::state::app_state()?;
-    state.search.search(query).await
+    state
+        .feature::<crate::search::index::SearchIndex>()?
+        .search(query)
+        .await
 }

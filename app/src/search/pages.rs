@@ -8,7 +8,8 @@ use leptos_router::hooks::use_query_map;
 use super::{run_search, SearchQuery, SearchResults, SEARCH_PAGE_SIZE};
 use crate::{
     components::{loaded, page_title, Pagination},
-    register::components::{display_date, StatusTag},
+    dates::display_date,
+    register::components::StatusTag,
 };
 
 #[component]

@@ -37,7 +37,7 @@ impl Serialize for Day {
 
 impl Day {
     pub fn parse(text: &str) -> Option<Self> {
-        app::register::query::is_iso_date(text).then(|| Day(text.to_owned()))
+        app::dates::is_iso_date(text).then(|| Day(text.to_owned()))
     }
 }
 

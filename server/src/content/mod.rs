@@ -319,7 +319,7 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
     }
     import_reports(&mut tx, &content.reports, &now, &mut report).await?;
     import_policies(&mut tx, &content.policies, &now, &mut report).await?;
-    app::search::index::documents::bump_content_version(&mut tx).await?;
+    app::db::bump_content_version(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
 }

@@ -141,7 +141,10 @@ async fn search(
     let pairs = query_pairs(raw.as_deref());
     let query =
         app::search::SearchQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let results = state.search.search(query).await?;
+    let results = state
+        .feature::<app::search::index::SearchIndex>()?
+        .search(query)
+        .await?;
     Ok(Json(serde_json::to_value(results).unwrap_or_default()))
 }
 

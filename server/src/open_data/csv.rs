@@ -198,7 +198,7 @@ pub async fn import_csv(db: &Database, text: &str, today: &str) -> anyhow::Resul
                 format!("there is no status called {:?}", row.status),
             );
         }
-        if !row.target.is_empty() && !app::register::query::is_iso_date(&row.target) {
+        if !row.target.is_empty() && !app::dates::is_iso_date(&row.target) {
             problem(
                 "target",
                 format!("{:?} is not a date written YYYY-MM-DD", row.target),
@@ -236,7 +236,7 @@ pub async fn import_csv(db: &Database, text: &str, today: &str) -> anyhow::Resul
                     "a public note is required when the status changes".into(),
                 );
             }
-            if !app::register::query::is_iso_date(&row.status_changed)
+            if !app::dates::is_iso_date(&row.status_changed)
                 || row.status_changed < before.status_changed
                 || row.status_changed.as_str() > today
             {
@@ -304,7 +304,7 @@ pub async fn import_csv(db: &Database, text: &str, today: &str) -> anyhow::Resul
         }
         report.updated += 1;
     }
-    app::search::index::documents::bump_content_version(&mut tx).await?;
+    app::db::bump_content_version(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
 }

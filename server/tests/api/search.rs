@@ -206,9 +206,7 @@ async fn a_status_change_is_searchable_within_a_second() {
     )
     .await
     .unwrap();
-    app::search::index::documents::bump_content_version(&mut tx)
-        .await
-        .unwrap();
+    app::db::bump_content_version(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
     let after: Value = serde_json::from_str(&app.get("/api/v1/search?q=SH-4").await.body).unwrap();

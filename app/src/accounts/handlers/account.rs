@@ -5,63 +5,101 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{again, attachment, done, internal, SignedIn};
+use super::sign_in::{check_new_password, public_name};
 use crate::{
-    accounts::ssr::{
-        audit::{self, Change},
-        current_session_id_of, passwords, session_store, users,
+    accounts::{
+        routes::SignedIn,
+        ssr::{audit::Change, current_session_id_of, passwords, session_store, users},
+        Role, Viewer,
     },
-    forms::{ssr::read_fields, FormFeedback},
+    forms::{
+        rules::{required, ticked},
+        ssr::{attachment, internal, read, Posted, Refusal, Reply, Written},
+    },
     state::AppState,
 };
 
 const PAGE: &str = "/account";
+
+/// An audit entry about the person's own account.
+fn own_account(viewer: &Viewer, action: &'static str, before: &str, after: &str) -> Change {
+    Change {
+        action,
+        record_kind: "account",
+        record_id: viewer.id.to_string(),
+        before: before.to_owned(),
+        after: after.to_owned(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct NameForm {
+    #[garde(custom(public_name))]
+    display_name: String,
+}
 
 pub async fn change_name(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, fields) = read_fields(request).await;
-    let name = fields.get("display_name").cloned().unwrap_or_default();
-    let mut feedback = FormFeedback::for_form("name");
-    feedback.values.insert("display_name".into(), name.clone());
-    super::sign_in::check_display_name(&mut feedback, "display_name", &name);
-    if feedback.has_errors() {
-        return again(
-            &state,
-            parts,
-            PAGE,
-            feedback,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let Posted { form, reply } = read::<NameForm>(request, "name", PAGE).await;
+    let reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
+    let name = form.display_name.trim().to_owned();
+    reply
+        .write(&state, viewer.actor(), "name-changed", async |tx| {
+            users::set_display_name(tx, viewer.id, &name).await?;
+            // Names are not kept in the log: a deleted account must leave nothing identifying.
+            Ok(Written::private(own_account(
+                &viewer,
+                "account.name-changed",
+                "display name",
+                "new display name",
+            )))
+        })
+        .await
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct PasswordForm {
+    #[garde(custom(required("Enter your current password")))]
+    current_password: String,
+    #[garde(skip)]
+    new_password: String,
+    #[garde(skip)]
+    confirm_password: String,
+}
+
+/// Adds "not right" beside `field` unless `password` is the person's password.
+async fn check_own_password(
+    state: &AppState,
+    reply: &mut Reply,
+    viewer: &Viewer,
+    field: &str,
+    password: &str,
+    wrong: &str,
+) -> Result<(), Response> {
+    if password.is_empty() {
+        return Ok(());
     }
-    let changed = async {
-        let mut tx = state.db.begin_write().await?;
-        users::set_display_name(&mut tx, viewer.id, &name).await?;
-        audit::record(
-            &mut tx,
-            &viewer,
-            Change {
-                action: "account.name-changed",
-                record_kind: "account",
-                record_id: viewer.id.to_string(),
-                // Names are not kept here: a deleted account must leave nothing identifying.
-                before: "display name".to_owned(),
-                after: "new display name".to_owned(),
-            },
-        )
-        .await?;
-        tx.commit().await
+    let stored = users::password_hash(&state.db, viewer.id)
+        .await
+        .map_err(internal)?;
+    if !passwords::verify_password(password.to_owned(), stored)
+        .await
+        .unwrap_or(false)
+    {
+        reply.error(field, wrong);
     }
-    .await;
-    match changed {
-        Ok(()) => done(PAGE, "name-changed"),
-        Err(error) => internal(error),
-    }
+    Ok(())
 }
 
 pub async fn change_password(
@@ -69,70 +107,53 @@ pub async fn change_password(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, fields) = read_fields(request).await;
-    let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
-    let mut feedback = FormFeedback::for_form("password");
-    let current = field("current_password");
-    if current.is_empty() {
-        feedback.error("current_password", "Enter your current password");
-    } else {
-        let stored = users::password_hash(&state.db, viewer.id)
-            .await
-            .unwrap_or_default();
-        if !passwords::verify_password(current, stored)
-            .await
-            .unwrap_or(false)
-        {
-            feedback.error("current_password", "Your current password is not right");
-        }
+    let Posted { form, mut reply } = read::<PasswordForm>(request, "password", PAGE).await;
+    if let Err(response) = check_own_password(
+        &state,
+        &mut reply,
+        &viewer,
+        "current_password",
+        &form.current_password,
+        "Your current password is not right",
+    )
+    .await
+    {
+        return response;
     }
-    super::sign_in::check_new_password(
-        &mut feedback,
-        &field("new_password"),
-        &field("confirm_password"),
-    );
-    if feedback.has_errors() {
-        return again(
-            &state,
-            parts,
-            PAGE,
-            feedback,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let hash = match passwords::hash_password(field("new_password")).await {
+    check_new_password(&mut reply, &form.new_password, &form.confirm_password);
+    let reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
+    let hash = match passwords::hash_password(form.new_password).await {
         Ok(hash) => hash,
         Err(error) => return internal(error),
     };
-    let keep = current_session_id_of(&parts);
-    let changed = async {
-        let mut tx = state.db.begin_write().await?;
-        users::set_password(&mut tx, viewer.id, &hash).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-            .bind(viewer.id)
-            .bind(keep.clone().unwrap_or_default())
-            .execute(&mut *tx)
-            .await?;
-        audit::record(
-            &mut tx,
-            &viewer,
-            Change {
-                action: "account.password-changed",
-                record_kind: "account",
-                record_id: viewer.id.to_string(),
-                before: "password".to_owned(),
-                after: "new password; other sessions ended".to_owned(),
-            },
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    match changed {
-        Ok(()) => done(PAGE, "password-changed"),
-        Err(error) => internal(error),
-    }
+    let keep = current_session_id_of(reply.parts()).unwrap_or_default();
+    reply
+        .write(&state, viewer.actor(), "password-changed", async |tx| {
+            users::set_password(tx, viewer.id, &hash).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                .bind(viewer.id)
+                .bind(&keep)
+                .execute(&mut *tx)
+                .await?;
+            Ok(Written::private(own_account(
+                &viewer,
+                "account.password-changed",
+                "password",
+                "new password; other sessions ended",
+            )))
+        })
+        .await
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct SessionForm {
+    /// The session's opaque handle, as the account page lists it.
+    #[garde(skip)]
+    session: String,
 }
 
 pub async fn end_session(
@@ -140,36 +161,23 @@ pub async fn end_session(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, fields) = read_fields(request).await;
-    let handle = fields.get("session").cloned().unwrap_or_default();
-    match session_store::end_session(&state.db, viewer.id, &handle).await {
-        Ok(true) => {
-            let change = Change {
-                action: "session.ended",
-                record_kind: "account",
-                record_id: viewer.id.to_string(),
-                before: "signed in on another device".to_owned(),
-                after: "that session ended by its owner".to_owned(),
-            };
-            match audit::record_now(&state.db, &viewer, change).await {
-                Ok(()) => done(PAGE, "session-ended"),
-                Err(error) => internal(error),
+    let Posted { form, reply } = read::<SessionForm>(request, "sessions", PAGE).await;
+    reply
+        .write(&state, viewer.actor(), "session-ended", async |tx| {
+            if !session_store::end_session(tx, viewer.id, &form.session).await? {
+                return Err(Refusal::invalid(
+                    "sessions",
+                    "That session had already ended.",
+                ));
             }
-        }
-        Ok(false) => {
-            let mut feedback = FormFeedback::for_form("sessions");
-            feedback.error("sessions", "That session had already ended.");
-            again(
-                &state,
-                parts,
-                PAGE,
-                feedback,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(error) => internal(error),
-    }
+            Ok(Written::private(own_account(
+                &viewer,
+                "session.ended",
+                "signed in on another device",
+                "that session ended by its owner",
+            )))
+        })
+        .await
 }
 
 pub async fn end_other_sessions(
@@ -177,23 +185,28 @@ pub async fn end_other_sessions(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, _) = read_fields(request).await;
-    let keep = current_session_id_of(&parts);
-    let ended = match session_store::end_sessions_of(&state.db, viewer.id, keep.as_deref()).await {
-        Ok(ended) => ended,
-        Err(error) => return internal(error),
-    };
-    let change = Change {
-        action: "session.ended-others",
-        record_kind: "account",
-        record_id: viewer.id.to_string(),
-        before: format!("{ended} other session(s)"),
-        after: "all other sessions ended by their owner".to_owned(),
-    };
-    match audit::record_now(&state.db, &viewer, change).await {
-        Ok(()) => done(PAGE, "sessions-ended"),
-        Err(error) => internal(error),
-    }
+    let Posted { reply, .. } = read::<SessionForm>(request, "sessions", PAGE).await;
+    let keep = current_session_id_of(reply.parts());
+    reply
+        .write(&state, viewer.actor(), "sessions-ended", async |tx| {
+            let ended = session_store::end_sessions_of(tx, viewer.id, keep.as_deref()).await?;
+            Ok(Written::private(own_account(
+                &viewer,
+                "session.ended-others",
+                &format!("{ended} other session(s)"),
+                "all other sessions ended by their owner",
+            )))
+        })
+        .await
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct DeleteForm {
+    #[garde(custom(ticked("Tick the box to confirm you want to delete your account")))]
+    confirm_delete: String,
+    #[garde(custom(required("Enter your password to confirm it is you")))]
+    delete_password: String,
 }
 
 pub async fn delete_account(
@@ -202,79 +215,47 @@ pub async fn delete_account(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, fields) = read_fields(request).await;
-    let mut feedback = FormFeedback::for_form("delete");
-    let password = fields.get("delete_password").cloned().unwrap_or_default();
-    if fields.get("confirm_delete").map(String::as_str) != Some("yes") {
-        feedback.error(
-            "confirm_delete",
-            "Tick the box to confirm you want to delete your account",
-        );
+    let Posted { form, mut reply } = read::<DeleteForm>(request, "delete", PAGE).await;
+    if let Err(response) = check_own_password(
+        &state,
+        &mut reply,
+        &viewer,
+        "delete_password",
+        &form.delete_password,
+        "Your password is not right",
+    )
+    .await
+    {
+        return response;
     }
-    if password.is_empty() {
-        feedback.error(
-            "delete_password",
-            "Enter your password to confirm it is you",
-        );
-    } else {
-        let stored = users::password_hash(&state.db, viewer.id)
-            .await
-            .unwrap_or_default();
-        if !passwords::verify_password(password, stored)
-            .await
-            .unwrap_or(false)
-        {
-            feedback.error("delete_password", "Your password is not right");
-        }
-    }
-    if feedback.has_errors() {
-        return again(
-            &state,
-            parts,
-            PAGE,
-            feedback,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let deleted = async {
-        let mut tx = state.db.begin_write().await?;
-        if viewer.role == crate::accounts::Role::Admin
-            && users::count_active_admins(&mut tx).await? <= 1
-        {
-            return Ok(false);
-        }
-        users::delete_account(&mut tx, viewer.id, viewer.role).await?;
-        audit::record(
-            &mut tx,
-            &viewer,
-            Change {
-                action: "account.deleted",
-                record_kind: "account",
-                record_id: viewer.id.to_string(),
-                before: format!("active account, role {}", viewer.role.as_str()),
-                after: "deleted by its owner; identifying details removed".to_owned(),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(true)
-    }
-    .await;
-    match deleted {
-        Ok(true) => {
-            let _ = session.flush().await;
-            done("/sign-in", "account-deleted")
-        }
-        Ok(false) => {
-            feedback.error(
-                "confirm_delete",
-                "You are the only administrator. Make someone else an administrator before deleting your account.",
+    let reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
+    let response = reply
+        .write(&state, viewer.actor(), "account-deleted", async |tx| {
+            if viewer.role == Role::Admin && users::count_active_admins(tx).await? <= 1 {
+                return Err(Refusal::Field {
+                    field: "confirm_delete".into(),
+                    message: "You are the only administrator. Make someone else an administrator before deleting your account.".into(),
+                    status: StatusCode::CONFLICT,
+                    keep: Vec::new(),
+                });
+            }
+            users::delete_account(tx, viewer.id, viewer.role).await?;
+            let entry = own_account(
+                &viewer,
+                "account.deleted",
+                &format!("active account, role {}", viewer.role.as_str()),
+                "deleted by its owner; identifying details removed",
             );
-            again(&state, parts, PAGE, feedback, StatusCode::CONFLICT).await
-        }
-        Err(error) => internal(error),
+            Ok(Written::private(entry).to("/sign-in"))
+        })
+        .await;
+    if response.status() == StatusCode::SEE_OTHER {
+        let _ = session.flush().await;
     }
+    response
 }
 
 pub async fn export(State(state): State<AppState>, SignedIn(viewer): SignedIn) -> Response {

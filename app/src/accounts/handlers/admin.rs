@@ -3,60 +3,54 @@
 
 use axum::{
     extract::{Path, Query, Request, State},
-    http::{request::Parts, StatusCode},
+    http::StatusCode,
     response::Response,
 };
+use serde::Deserialize;
 
-use super::{again, attachment, done, internal, SignedIn};
 use crate::{
     accounts::{
         permissions::invitable_roles,
-        ssr::{
-            audit::{self, Change},
-            links, users,
-        },
+        routes::SignedIn,
+        ssr::{audit::Change, links, users},
         AuditFilter, Role, Viewer,
     },
-    forms::{ssr::read_fields, FormFeedback},
+    forms::{
+        rules::email_address,
+        ssr::{attachment, internal, read, Button, Posted, Refusal, Reply, Written},
+    },
     state::AppState,
 };
 
 const PAGE: &str = "/admin/users";
 
-/// The page again, showing a new one-time link to pass on.
-async fn show_link(
-    state: &AppState,
-    parts: Parts,
-    form: &str,
-    what: String,
-    path: String,
-) -> Response {
-    let mut feedback = FormFeedback::for_form(form);
-    feedback.outcome = Some(format!("{what} {}{path}", state.site.public_url));
-    again(state, parts, PAGE, feedback, StatusCode::OK).await
-}
-
-async fn refuse(
-    state: &AppState,
-    parts: Parts,
-    form: &str,
-    field: &str,
-    message: &str,
-) -> Response {
-    let mut feedback = FormFeedback::for_form(form);
-    feedback.error(field, message);
-    again(
-        state,
-        parts,
-        PAGE,
-        feedback,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+/// The page again (200), showing a new one-time link to pass on.
+async fn show_link(state: &AppState, mut reply: Reply, what: String, path: String) -> Response {
+    reply.feedback.outcome = Some(format!("{what} {}{path}", state.site.public_url));
+    reply.again(state, StatusCode::OK).await
 }
 
 fn may_invite(viewer: &Viewer, role: Role) -> bool {
     invitable_roles(viewer.role).contains(&role)
+}
+
+fn invitation(id: i64, before: String, after: String) -> Change {
+    Change {
+        action: "invitation.created",
+        record_kind: "invitation",
+        record_id: id.to_string(),
+        before,
+        after,
+    }
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct InviteForm {
+    #[garde(custom(email_address))]
+    email: String,
+    #[garde(skip)]
+    role: String,
 }
 
 pub async fn invite(
@@ -64,73 +58,52 @@ pub async fn invite(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, fields) = read_fields(request).await;
-    let email = users::normalise_email(fields.get("email").map(String::as_str).unwrap_or_default());
-    let role = fields.get("role").and_then(|r| Role::parse(r));
-    let mut feedback = FormFeedback::for_form("invite");
-    feedback.values.insert("email".into(), email.clone());
-    super::sign_in::check_email(&mut feedback, "email", &email);
+    let Posted { form, mut reply } = read::<InviteForm>(request, "invite", PAGE).await;
+    let email = users::normalise_email(&form.email);
+    reply.keep_value("email", email.clone());
+    let role = Role::parse(&form.role);
     match role {
-        None => feedback.error("role", "Choose the role the person will have"),
-        Some(role) if !may_invite(&viewer, role) => feedback.error(
+        None => reply.error("role", "Choose the role the person will have"),
+        Some(role) if !may_invite(&viewer, role) => reply.error(
             "role",
             format!("You cannot invite someone as {}", role.label()),
         ),
         Some(_) => {}
     }
-    if feedback.has_errors() {
-        return again(
-            &state,
-            parts,
-            PAGE,
-            feedback,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
+    let reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
     let role = role.unwrap_or(Role::CriticalFriend);
-    let created = async {
-        let mut tx = state.db.begin_write().await?;
-        if users::email_exists(&mut tx, &email).await? {
-            return Ok(None);
-        }
-        let (id, token) = links::create_invite(&mut tx, &email, role, Some(viewer.id)).await?;
-        audit::record(
-            &mut tx,
-            &viewer,
-            Change {
-                action: "invitation.created",
-                record_kind: "invitation",
-                record_id: id.to_string(),
-                before: String::new(),
-                after: format!(
-                    "invitation as {}, valid {} days",
-                    role.as_str(),
-                    links::INVITE_DAYS
-                ),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(Some(token))
-    }
-    .await;
+    let created = reply
+        .run(&state, viewer.actor(), async |tx| {
+            if users::email_exists(tx, &email).await? {
+                return Err(Refusal::conflict(
+                    "email",
+                    "There is already an account with this email address",
+                ));
+            }
+            let (id, token) = links::create_invite(tx, &email, role, Some(viewer.id)).await?;
+            let after = format!(
+                "invitation as {}, valid {} days",
+                role.as_str(),
+                links::INVITE_DAYS
+            );
+            Ok((
+                Written::private(invitation(id, String::new(), after)),
+                token,
+            ))
+        })
+        .await;
     match created {
-        Ok(Some(token)) => {
+        Ok((reply, _, token)) => {
             let what = format!(
                 "Invitation created for {email}. Send them this link; it works once, for {} days:",
                 links::INVITE_DAYS
             );
-            show_link(&state, parts, "invite", what, format!("/invite/{token}")).await
+            show_link(&state, reply, what, format!("/invite/{token}")).await
         }
-        Ok(None) => {
-            feedback.error(
-                "email",
-                "There is already an account with this email address",
-            );
-            again(&state, parts, PAGE, feedback, StatusCode::CONFLICT).await
-        }
-        Err(error) => internal(error),
+        Err(response) => response,
     }
 }
 
@@ -140,39 +113,39 @@ pub async fn resend_invite(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, _) = read_fields(request).await;
-    let resent = async {
-        let mut tx = state.db.begin_write().await?;
-        let Some((email, role)) = links::invite_details(&mut tx, id).await? else {
-            return Ok(Err("That invitation no longer exists"));
-        };
-        if !may_invite(&viewer, role) {
-            return Ok(Err("You cannot invite someone into that role"));
-        }
-        let (new_id, token) = links::create_invite(&mut tx, &email, role, Some(viewer.id)).await?;
-        audit::record(
-            &mut tx,
-            &viewer,
-            Change {
-                action: "invitation.resent",
-                record_kind: "invitation",
-                record_id: new_id.to_string(),
-                before: format!("invitation {id}"),
-                after: format!("new link for the same person, role {}", role.as_str()),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(Ok((email, token)))
-    }
-    .await;
+    let Posted { reply, .. } = read::<Button>(request, "invites", PAGE).await;
+    let resent = reply
+        .run(&state, viewer.actor(), async |tx| {
+            let Some((email, role)) = links::invite_details(tx, id).await? else {
+                return Err(Refusal::invalid(
+                    "invites",
+                    "That invitation no longer exists",
+                ));
+            };
+            if !may_invite(&viewer, role) {
+                return Err(Refusal::invalid(
+                    "invites",
+                    "You cannot invite someone into that role",
+                ));
+            }
+            let (new_id, token) = links::create_invite(tx, &email, role, Some(viewer.id)).await?;
+            let mut entry = invitation(
+                new_id,
+                format!("invitation {id}"),
+                format!("new link for the same person, role {}", role.as_str()),
+            );
+            entry.action = "invitation.resent";
+            Ok((Written::private(entry), (email, token)))
+        })
+        .await;
     match resent {
-        Ok(Ok((email, token))) => {
+        Ok((mut reply, _, (email, token))) => {
+            // The new link shows where invitations are made.
+            reply.feedback.form = "invite".to_owned();
             let what = format!("A new invitation link for {email}; the old one no longer works:");
-            show_link(&state, parts, "invite", what, format!("/invite/{token}")).await
+            show_link(&state, reply, what, format!("/invite/{token}")).await
         }
-        Ok(Err(message)) => refuse(&state, parts, "invites", "invites", message).await,
-        Err(error) => internal(error),
+        Err(response) => response,
     }
 }
 
@@ -182,52 +155,28 @@ pub async fn revoke_invite(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, _) = read_fields(request).await;
-    let revoked = async {
-        let mut tx = state.db.begin_write().await?;
-        let Some((_, role)) = links::invite_details(&mut tx, id).await? else {
-            return Ok(false);
-        };
-        if !may_invite(&viewer, role) {
-            return Ok(false);
-        }
-        sqlx::query(
-            "UPDATE account_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-        )
-        .bind(crate::accounts::ssr::now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            &viewer,
-            Change {
-                action: "invitation.revoked",
-                record_kind: "invitation",
-                record_id: id.to_string(),
-                before: "pending".to_owned(),
-                after: "cancelled".to_owned(),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(true)
-    }
-    .await;
-    match revoked {
-        Ok(true) => done(PAGE, "invite-revoked"),
-        Ok(false) => {
-            refuse(
-                &state,
-                parts,
-                "invites",
-                "invites",
-                "That invitation cannot be cancelled",
+    let Posted { reply, .. } = read::<Button>(request, "invites", PAGE).await;
+    reply
+        .write(&state, viewer.actor(), "invite-revoked", async |tx| {
+            let refused = Refusal::invalid("invites", "That invitation cannot be cancelled");
+            let Some((_, role)) = links::invite_details(tx, id).await? else {
+                return Err(refused);
+            };
+            if !may_invite(&viewer, role) {
+                return Err(refused);
+            }
+            sqlx::query(
+                "UPDATE account_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
             )
-            .await
-        }
-        Err(error) => internal(error),
-    }
+            .bind(crate::dates::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let mut entry = invitation(id, "pending".to_owned(), "cancelled".to_owned());
+            entry.action = "invitation.revoked";
+            Ok(Written::private(entry))
+        })
+        .await
 }
 
 /// Why an admin may not make a change to an account, if they may not.
@@ -253,55 +202,63 @@ async fn account_change_refused(
     Ok(None)
 }
 
-/// Applies one admin change to an account, with its audit entry, or says why not.
-#[allow(clippy::too_many_arguments)]
-async fn change_account(
-    state: &AppState,
+/// An admin's change to an account: `apply` runs once every rule holds, inside the
+/// transaction, and says what the account was and became, for the audit entry.
+struct AccountChange<'a> {
+    state: &'a AppState,
     viewer: Viewer,
-    parts: Parts,
+    reply: Reply,
     id: i64,
     action: &'static str,
-    removes_admin: impl Fn(&users::AccountRecord) -> bool,
-    apply: impl AsyncFnOnce(
-        &mut sqlx::AnyConnection,
-        &users::AccountRecord,
-    ) -> Result<(String, String), sqlx::Error>,
-    notice: &str,
-) -> Response {
-    let outcome = async {
-        let mut tx = state.db.begin_write().await?;
-        let Some(target) = users::account(&mut tx, id).await? else {
-            return Ok(Err("There is no such account"));
-        };
-        if let Some(reason) =
-            account_change_refused(&mut tx, &viewer, &target, removes_admin(&target)).await?
-        {
-            return Ok(Err(reason));
-        }
-        let (before, after) = apply(&mut tx, &target).await?;
-        audit::record(
-            &mut tx,
-            &viewer,
-            Change {
-                action,
-                record_kind: "account",
-                record_id: id.to_string(),
-                before,
-                after,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(Ok(()))
+    notice: &'static str,
+}
+
+impl AccountChange<'_> {
+    async fn apply(
+        self,
+        removes_admin: impl Fn(&users::AccountRecord) -> bool,
+        apply: impl AsyncFnOnce(
+            &mut sqlx::AnyConnection,
+            &users::AccountRecord,
+        ) -> Result<(String, String), sqlx::Error>,
+    ) -> Response {
+        let Self {
+            state,
+            viewer,
+            reply,
+            id,
+            action,
+            notice,
+        } = self;
+        let field = format!("account-{id}");
+        reply
+            .write(state, viewer.actor(), notice, async |tx| {
+                let Some(target) = users::account(tx, id).await? else {
+                    return Err(Refusal::invalid(field, "There is no such account"));
+                };
+                if let Some(reason) =
+                    account_change_refused(tx, &viewer, &target, removes_admin(&target)).await?
+                {
+                    return Err(Refusal::invalid(field, reason));
+                }
+                let (before, after) = apply(tx, &target).await?;
+                Ok(Written::private(Change {
+                    action,
+                    record_kind: "account",
+                    record_id: id.to_string(),
+                    before,
+                    after,
+                }))
+            })
+            .await
     }
-    .await;
-    match outcome {
-        Ok(Ok(())) => done(PAGE, notice),
-        Ok(Err(message)) => {
-            refuse(state, parts, "accounts", &format!("account-{id}"), message).await
-        }
-        Err(error) => internal(error),
-    }
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct RoleForm {
+    #[garde(skip)]
+    role: String,
 }
 
 pub async fn change_role(
@@ -310,34 +267,31 @@ pub async fn change_role(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, fields) = read_fields(request).await;
-    let Some(role) = fields.get("role").and_then(|r| Role::parse(r)) else {
-        return refuse(
-            &state,
-            parts,
-            "accounts",
-            &format!("account-{id}"),
-            "Choose a role",
-        )
-        .await;
+    let Posted { form, mut reply } = read::<RoleForm>(request, "accounts", PAGE).await;
+    let Some(role) = Role::parse(&form.role) else {
+        reply.error(&format!("account-{id}"), "Choose a role");
+        return reply.again(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    change_account(
-        &state,
+    let change = AccountChange {
+        state: &state,
         viewer,
-        parts,
+        reply,
         id,
-        "account.role-changed",
-        |target| role != Role::Admin && target.role == Role::Admin,
-        async |tx, target| {
-            users::set_role(tx, target.id, role).await?;
-            Ok((
-                format!("role {}", target.role.as_str()),
-                format!("role {}", role.as_str()),
-            ))
-        },
-        "role-changed",
-    )
-    .await
+        action: "account.role-changed",
+        notice: "role-changed",
+    };
+    change
+        .apply(
+            |target| role != Role::Admin && target.role == Role::Admin,
+            async |tx, target| {
+                users::set_role(tx, target.id, role).await?;
+                Ok((
+                    format!("role {}", target.role.as_str()),
+                    format!("role {}", role.as_str()),
+                ))
+            },
+        )
+        .await
 }
 
 pub async fn disable(
@@ -346,25 +300,28 @@ pub async fn disable(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, _) = read_fields(request).await;
-    change_account(
-        &state,
+    let Posted { reply, .. } = read::<Button>(request, "accounts", PAGE).await;
+    let change = AccountChange {
+        state: &state,
         viewer,
-        parts,
+        reply,
         id,
-        "account.disabled",
-        |_| true,
-        async |tx, target| {
-            users::set_state(tx, target.id, "disabled").await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(target.id)
-                .execute(&mut *tx)
-                .await?;
-            Ok((target.state.clone(), "disabled; sessions ended".to_owned()))
-        },
-        "account-disabled",
-    )
-    .await
+        action: "account.disabled",
+        notice: "account-disabled",
+    };
+    change
+        .apply(
+            |_| true,
+            async |tx, target| {
+                users::set_state(tx, target.id, "disabled").await?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(target.id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok((target.state.clone(), "disabled; sessions ended".to_owned()))
+            },
+        )
+        .await
 }
 
 pub async fn enable(
@@ -373,21 +330,24 @@ pub async fn enable(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, _) = read_fields(request).await;
-    change_account(
-        &state,
+    let Posted { reply, .. } = read::<Button>(request, "accounts", PAGE).await;
+    let change = AccountChange {
+        state: &state,
         viewer,
-        parts,
+        reply,
         id,
-        "account.enabled",
-        |_| false,
-        async |tx, target| {
-            users::set_state(tx, target.id, "active").await?;
-            Ok((target.state.clone(), "active".to_owned()))
-        },
-        "account-enabled",
-    )
-    .await
+        action: "account.enabled",
+        notice: "account-enabled",
+    };
+    change
+        .apply(
+            |_| false,
+            async |tx, target| {
+                users::set_state(tx, target.id, "active").await?;
+                Ok((target.state.clone(), "active".to_owned()))
+            },
+        )
+        .await
 }
 
 pub async fn reset_link(
@@ -396,51 +356,36 @@ pub async fn reset_link(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Response {
-    let (parts, _) = read_fields(request).await;
-    let created = async {
-        let mut tx = state.db.begin_write().await?;
-        let Some(target) = users::account(&mut tx, id).await? else {
-            return Ok(None);
-        };
-        if target.state != "active" {
-            return Ok(None);
-        }
-        let (link_id, token) = links::create_reset(&mut tx, id, Some(viewer.id)).await?;
-        audit::record(
-            &mut tx,
-            &viewer,
-            Change {
+    let Posted { reply, .. } = read::<Button>(request, "accounts", PAGE).await;
+    let created = reply
+        .run(&state, viewer.actor(), async |tx| {
+            let target = users::account(tx, id).await?;
+            let Some(target) = target.filter(|t| t.state == "active") else {
+                return Err(Refusal::invalid(
+                    format!("account-{id}"),
+                    "Only an active account can be given a reset link",
+                ));
+            };
+            let (link_id, token) = links::create_reset(tx, id, Some(viewer.id)).await?;
+            let entry = Change {
                 action: "account.reset-link-issued",
                 record_kind: "account",
                 record_id: id.to_string(),
                 before: String::new(),
                 after: format!("reset link {link_id}, valid {} hours", links::RESET_HOURS),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(Some((target.display_name, token)))
-    }
-    .await;
+            };
+            Ok((Written::private(entry), (target.display_name, token)))
+        })
+        .await;
     match created {
-        Ok(Some((name, token))) => {
+        Ok((reply, _, (name, token))) => {
             let what = format!(
                 "A password reset link for {name}. Send it to them; it works once, for {} hours:",
                 links::RESET_HOURS
             );
-            show_link(&state, parts, "accounts", what, format!("/reset/{token}")).await
+            show_link(&state, reply, what, format!("/reset/{token}")).await
         }
-        Ok(None) => {
-            refuse(
-                &state,
-                parts,
-                "accounts",
-                &format!("account-{id}"),
-                "Only an active account can be given a reset link",
-            )
-            .await
-        }
-        Err(error) => internal(error),
+        Err(response) => response,
     }
 }
 
@@ -448,7 +393,7 @@ pub async fn audit_csv(
     State(state): State<AppState>,
     Query(filter): Query<AuditFilter>,
 ) -> Response {
-    match audit::csv(&state.db, &filter).await {
+    match crate::accounts::ssr::audit::csv(&state.db, &filter).await {
         Ok(body) => attachment("text/csv; charset=utf-8", "candour-audit-log.csv", body),
         Err(error) => internal(error),
     }

@@ -9,9 +9,9 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::Utc;
+use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{again, done, internal};
 use crate::{
     accounts::{
         ssr::{
@@ -24,46 +24,44 @@ use crate::{
         },
         LinkState, Viewer, DISPLAY_NAME_MAX_CHARS,
     },
-    forms::{safe_next, ssr::read_fields, FormFeedback},
+    forms::{
+        rules::{email_address, required},
+        ssr::{done, internal, read, Posted, Reply},
+    },
+    paths::safe_next,
     state::AppState,
 };
 
 const WRONG_DETAILS: &str = "The email address or password is not right. Check them and try again.";
 
-pub(crate) fn check_email(feedback: &mut FormFeedback, field: &str, email: &str) {
-    if email.is_empty() {
-        feedback.error(field, "Enter an email address");
-    } else if !users::looks_like_email(email) {
-        feedback.error(
-            field,
-            "Enter an email address in the correct format, like name@example.com",
-        );
-    }
-}
-
-/// Checks a display name: shown publicly beside comments, so plain text of sensible length.
-pub(crate) fn check_display_name(feedback: &mut FormFeedback, field: &str, name: &str) {
+/// A display name: shown publicly beside comments, so plain text of sensible length.
+pub(crate) fn public_name(name: &str, _: &()) -> garde::Result {
     let length = name.trim().chars().count();
     if length == 0 {
-        feedback.error(field, "Enter the name to show beside your comments");
+        Err(garde::Error::new(
+            "Enter the name to show beside your comments",
+        ))
     } else if length > DISPLAY_NAME_MAX_CHARS {
-        feedback.error(
-            field,
-            format!("Name must be {DISPLAY_NAME_MAX_CHARS} characters or fewer"),
-        );
+        Err(garde::Error::new(format!(
+            "Name must be {DISPLAY_NAME_MAX_CHARS} characters or fewer"
+        )))
     } else if name.chars().any(char::is_control) {
-        feedback.error(field, "Name must not contain special control characters");
+        Err(garde::Error::new(
+            "Name must not contain special control characters",
+        ))
+    } else {
+        Ok(())
     }
 }
 
-/// Checks a new password and its confirmation.
-pub(crate) fn check_new_password(feedback: &mut FormFeedback, password: &str, confirm: &str) {
+/// Checks a new password and its confirmation (a rule across two fields).
+pub(crate) fn check_new_password(reply: &mut Reply, password: &str, confirm: &str) {
     if password.is_empty() {
-        feedback.error("new_password", "Enter a new password");
+        reply.error("new_password", "Enter a new password");
     } else if let Err(message) = passwords::check_new_password(password) {
-        feedback.error("new_password", message);
+        reply.error("new_password", message);
     } else if password != confirm {
-        feedback.error(
+        reply.error(
             "confirm_password",
             "The passwords do not match. Type the same password twice",
         );
@@ -111,41 +109,51 @@ fn user_agent(parts: &axum::http::request::Parts) -> String {
         .to_owned()
 }
 
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct SignInForm {
+    #[garde(custom(email_address))]
+    email: String,
+    #[garde(custom(required("Enter your password")))]
+    password: String,
+    /// Where to go afterwards (only a path on this site is followed).
+    #[garde(skip)]
+    next: String,
+}
+
+const SIGN_IN: &str = "/sign-in";
+
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     request: Request,
 ) -> Response {
-    let (parts, fields) = read_fields(request).await;
-    let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
-    let email = field("email").trim().to_owned();
-    let password = field("password");
-    let next = safe_next(fields.get("next").map(String::as_str));
-    let mut feedback = FormFeedback::for_form("sign-in");
-    feedback.values.insert("email".into(), email.clone());
-    feedback.values.insert("next".into(), next.clone());
-    check_email(&mut feedback, "email", &email);
-    if password.is_empty() {
-        feedback.error("password", "Enter your password");
-    }
-    if feedback.has_errors() {
-        return again(
-            &state,
-            parts,
-            "/sign-in",
-            feedback,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let client = client_address(peer, &parts.headers, &state.security.trusted_proxies).to_string();
+    let Posted { form, mut reply } = read::<SignInForm>(request, "sign-in", SIGN_IN).await;
+    let email = form.email.trim().to_owned();
+    let next = safe_next(
+        Some(&form.next)
+            .filter(|n| !n.is_empty())
+            .map(String::as_str),
+    );
+    reply.keep_value("email", email.clone());
+    reply.keep_value("next", next.clone());
+    let mut reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
+    let client = client_address(
+        peer,
+        &reply.parts().headers,
+        &state.security.trusted_proxies,
+    )
+    .to_string();
     let account_key = normalise_email(&email);
     match throttle::paused_until(&state.db, &account_key, &client).await {
         Ok(Some(until)) => {
             let wait = (until - Utc::now()).num_seconds().max(1);
             let minutes = (wait + 59) / 60;
-            feedback.error(
+            reply.error(
                 "email",
                 format!(
                     "There have been too many attempts to sign in. Wait {minutes} minute{} and try again (after {} UTC).",
@@ -153,14 +161,7 @@ pub async fn sign_in(
                     until.format("%H:%M"),
                 ),
             );
-            let mut response = again(
-                &state,
-                parts,
-                "/sign-in",
-                feedback,
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await;
+            let mut response = reply.again(&state, StatusCode::TOO_MANY_REQUESTS).await;
             if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -174,7 +175,7 @@ pub async fn sign_in(
         Err(error) => return internal(error),
     };
     let stored = candidate.as_ref().and_then(|c| c.password_hash.clone());
-    let matches = match passwords::verify_password(password, stored).await {
+    let matches = match passwords::verify_password(form.password, stored).await {
         Ok(matches) => matches,
         Err(error) => return internal(error),
     };
@@ -184,32 +185,25 @@ pub async fn sign_in(
                 return internal(error);
             }
             if let Err(response) =
-                start_session(&state, &session, candidate.id, &user_agent(&parts)).await
+                start_session(&state, &session, candidate.id, &user_agent(reply.parts())).await
             {
                 return response;
             }
             Redirect::to(&next).into_response()
         }
         Some(_) if matches => {
-            feedback.error(
+            reply.error(
                 "email",
                 "This account has been disabled. If you think this is a mistake, contact the PPIE team.",
             );
-            again(&state, parts, "/sign-in", feedback, StatusCode::FORBIDDEN).await
+            reply.again(&state, StatusCode::FORBIDDEN).await
         }
         _ => {
             if let Err(error) = throttle::record_failure(&state.db, &account_key, &client).await {
                 return internal(error);
             }
-            feedback.error("email", WRONG_DETAILS);
-            again(
-                &state,
-                parts,
-                "/sign-in",
-                feedback,
-                StatusCode::UNAUTHORIZED,
-            )
-            .await
+            reply.error("email", WRONG_DETAILS);
+            reply.again(&state, StatusCode::UNAUTHORIZED).await
         }
     }
 }
@@ -218,7 +212,18 @@ pub async fn sign_out(session: Session) -> Response {
     if let Err(error) = session.flush().await {
         tracing::error!(%error, "could not end a session");
     }
-    done("/sign-in", "signed-out")
+    done(SIGN_IN, "signed-out")
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct NewAccountForm {
+    #[garde(custom(public_name))]
+    display_name: String,
+    #[garde(skip)]
+    new_password: String,
+    #[garde(skip)]
+    confirm_password: String,
 }
 
 pub async fn accept_invite(
@@ -227,29 +232,15 @@ pub async fn accept_invite(
     session: Session,
     request: Request,
 ) -> Response {
-    let (parts, fields) = read_fields(request).await;
     let page = format!("/invite/{token}");
-    let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
-    let name = field("display_name").trim().to_owned();
-    let mut feedback = FormFeedback::for_form("invite");
-    feedback.values.insert("display_name".into(), name.clone());
-    check_display_name(&mut feedback, "display_name", &name);
-    check_new_password(
-        &mut feedback,
-        &field("new_password"),
-        &field("confirm_password"),
-    );
-    if feedback.has_errors() {
-        return again(
-            &state,
-            parts,
-            &page,
-            feedback,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let hash = match passwords::hash_password(field("new_password")).await {
+    let Posted { form, mut reply } = read::<NewAccountForm>(request, "invite", page).await;
+    let name = form.display_name.trim().to_owned();
+    check_new_password(&mut reply, &form.new_password, &form.confirm_password);
+    let reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
+    let hash = match passwords::hash_password(form.new_password).await {
         Ok(hash) => hash,
         Err(error) => return internal(error),
     };
@@ -285,23 +276,31 @@ pub async fn accept_invite(
     }
     .await;
     match created {
-        Ok(Some(id)) => match start_session(&state, &session, id, &user_agent(&parts)).await {
-            Ok(()) => done("/account", "account-created"),
-            Err(response) => response,
-        },
-        // Used, expired or unknown: the page explains which.
-        Ok(None) => {
-            again(
-                &state,
-                parts,
-                &page,
-                FormFeedback::default(),
-                StatusCode::GONE,
-            )
-            .await
+        Ok(Some(id)) => {
+            match start_session(&state, &session, id, &user_agent(reply.parts())).await {
+                Ok(()) => done("/account", "account-created"),
+                Err(response) => response,
+            }
         }
+        // Used, expired or unknown: the page explains which.
+        Ok(None) => gone(&state, reply).await,
         Err(error) => internal(error),
     }
+}
+
+/// The link's page again, which says why the link no longer works (410).
+async fn gone(state: &AppState, mut reply: Reply) -> Response {
+    reply.feedback = Default::default();
+    reply.again(state, StatusCode::GONE).await
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct NewPasswordForm {
+    #[garde(skip)]
+    new_password: String,
+    #[garde(skip)]
+    confirm_password: String,
 }
 
 pub async fn reset_password(
@@ -309,26 +308,14 @@ pub async fn reset_password(
     Path(token): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, fields) = read_fields(request).await;
     let page = format!("/reset/{token}");
-    let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
-    let mut feedback = FormFeedback::for_form("reset");
-    check_new_password(
-        &mut feedback,
-        &field("new_password"),
-        &field("confirm_password"),
-    );
-    if feedback.has_errors() {
-        return again(
-            &state,
-            parts,
-            &page,
-            feedback,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let hash = match passwords::hash_password(field("new_password")).await {
+    let Posted { form, mut reply } = read::<NewPasswordForm>(request, "reset", page).await;
+    check_new_password(&mut reply, &form.new_password, &form.confirm_password);
+    let reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
+    let hash = match passwords::hash_password(form.new_password).await {
         Ok(hash) => hash,
         Err(error) => return internal(error),
     };
@@ -368,24 +355,15 @@ pub async fn reset_password(
     }
     .await;
     match reset {
-        Ok(true) => done("/sign-in", "password-reset"),
-        Ok(false) => {
-            again(
-                &state,
-                parts,
-                &page,
-                FormFeedback::default(),
-                StatusCode::GONE,
-            )
-            .await
-        }
+        Ok(true) => done(SIGN_IN, "password-reset"),
+        Ok(false) => gone(&state, reply).await,
         Err(error) => internal(error),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::accounts::ssr::users::looks_like_email;
+    use crate::forms::rules::looks_like_email;
 
     #[test]
     fn email_addresses_need_a_local_part_and_a_dotted_domain() {

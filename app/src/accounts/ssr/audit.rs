@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{now, users::shown_name as users_display};
+use super::users::shown_name as users_display;
 use crate::{
     accounts::{AuditEntry, AuditFilter, AuditPage, Viewer},
     db::Database,
@@ -12,44 +12,19 @@ use crate::{
 
 pub const PAGE_SIZE: i64 = 50;
 
-/// What changed, from what to what, said in a line each (no emails or names of people:
-/// accounts are named by number).
-pub struct Change<'a> {
-    pub action: &'a str,
-    pub record_kind: &'a str,
-    pub record_id: String,
-    pub before: String,
-    pub after: String,
-}
+pub use crate::audit::Change;
 
+/// One entry on the caller's transaction, by a signed-in person.
 pub async fn record(
     conn: &mut AnyConnection,
     actor: &Viewer,
-    change: Change<'_>,
+    change: Change,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, actor_role, action, record_kind, record_id, before, after) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(now())
-    .bind(actor.id)
-    .bind(actor.role.as_str())
-    .bind(change.action)
-    .bind(change.record_kind)
-    .bind(change.record_id)
-    .bind(change.before)
-    .bind(change.after)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    crate::audit::record(conn, actor.actor(), &change).await
 }
 
 /// One entry in its own transaction, for a change that was not made in one.
-pub async fn record_now(
-    db: &Database,
-    actor: &Viewer,
-    change: Change<'_>,
-) -> Result<(), sqlx::Error> {
+pub async fn record_now(db: &Database, actor: &Viewer, change: Change) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
     record(&mut tx, actor, change).await?;
     tx.commit().await
@@ -69,14 +44,14 @@ fn push_filters(sql: &mut Sql, filter: &AuditFilter) {
     if let Some(from) = filter
         .from
         .as_deref()
-        .filter(|d| crate::register::query::is_iso_date(d))
+        .filter(|d| crate::dates::is_iso_date(d))
     {
         sql.push(" AND a.at >= ").bind(format!("{from}T00:00:00Z"));
     }
     if let Some(to) = filter
         .to
         .as_deref()
-        .filter(|d| crate::register::query::is_iso_date(d))
+        .filter(|d| crate::dates::is_iso_date(d))
     {
         sql.push(" AND a.at <= ").bind(format!("{to}T23:59:59Z"));
     }

@@ -188,19 +188,7 @@ pub fn describe_device(user_agent: &str) -> String {
     }
 }
 
-/// Timestamps are stored as RFC 3339 text in UTC, to the second, so they sort as text.
-pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// Today's date (UTC) as `YYYY-MM-DD`.
-pub fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
-}
-
-pub fn now() -> String {
-    timestamp(chrono::Utc::now())
-}
+pub use crate::dates::{now, timestamp, today};
 
 #[cfg(test)]
 mod tests {

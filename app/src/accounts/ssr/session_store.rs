@@ -180,34 +180,34 @@ pub async fn sessions_of(
 
 /// Ends one of someone's sessions, named by its handle. Returns whether one was ended.
 pub async fn end_session(
-    db: &Database,
+    conn: &mut sqlx::AnyConnection,
     user_id: i64,
     session_handle: &str,
 ) -> Result<bool, sqlx::Error> {
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1")
         .bind(user_id)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await?;
     let Some(id) = ids.into_iter().find(|id| handle(id) == session_handle) else {
         return Ok(false);
     };
     sqlx::query("DELETE FROM sessions WHERE id = $1")
         .bind(id)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(true)
 }
 
 /// Ends all of someone's sessions but `keep` (their current one, when they asked).
 pub async fn end_sessions_of(
-    db: &Database,
+    conn: &mut sqlx::AnyConnection,
     user_id: i64,
     keep: Option<&str>,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
         .bind(user_id)
         .bind(keep.unwrap_or(""))
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(done.rows_affected())
 }

@@ -34,18 +34,7 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// A plausible email address: something before the @, a dotted domain after it, no spaces.
-pub fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.len() <= 254
-}
+pub use crate::forms::rules::looks_like_email;
 
 pub async fn active_viewer(db: &Database, user_id: i64) -> Result<Option<Viewer>, sqlx::Error> {
     let row: Option<(i64, String, String)> = sqlx::query_as(

@@ -177,23 +177,3 @@ pub async fn labels(pool: &AnyPool) -> Result<HashMap<String, String>, sqlx::Err
     }
     Ok(labels)
 }
-
-/// A number that moves on with every change to public content; servers poll it and
-/// rebuild their index when it moves (imports may run in another process).
-pub async fn content_version(pool: &AnyPool) -> Result<i64, sqlx::Error> {
-    let value: Option<(String,)> =
-        sqlx::query_as("SELECT value FROM site_settings WHERE key = 'content_version'")
-            .fetch_optional(pool)
-            .await?;
-    Ok(value.and_then(|(v,)| v.parse().ok()).unwrap_or(0))
-}
-
-pub async fn bump_content_version(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO site_settings (key, value) VALUES ('content_version', '1')
-         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(site_settings.value AS BIGINT) + 1 AS TEXT)",
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}

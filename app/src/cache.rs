@@ -1,9 +1,9 @@
-//! Register pages computed once per content version. The register's list pages filter,
-//! count and sort every recommendation (and `as_of` rebuilds every status from the
-//! history), while the content changes only when someone records a change or imports:
-//! every such change moves the database's content version on, so a result computed for
-//! one version can be served until the version moves. The version is read from the
-//! database on each request, so every instance sees a change at once.
+//! Results computed once per content version. Public content changes only when someone
+//! records a change or imports, and every such change moves the database's content version
+//! on (`db::bump_content_version`), so a result computed for one version can be served
+//! until the version moves. The version is read from the database on each request, so
+//! every instance sees a change at once. (The register's list pages, for example, filter,
+//! count and sort every recommendation.)
 
 use std::{num::NonZeroUsize, sync::Arc};
 

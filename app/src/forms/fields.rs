@@ -1,0 +1,105 @@
+//! The NHS.UK form fields: a label, a hint, the error beside the field, and the input,
+//! keeping what was typed when the page is shown again (never passwords).
+
+use leptos::prelude::*;
+
+use super::{feedback, textarea_text};
+
+/// A labelled input with its hint and error. Its id is its name, so error summary links
+/// land on it.
+#[component]
+pub fn TextField(
+    form: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] width: Option<&'static str>,
+) -> impl IntoView {
+    let feedback = feedback(form);
+    let error = feedback.as_ref().and_then(|f| f.error_for(name));
+    let value = if kind == "password" {
+        None
+    } else {
+        feedback.as_ref().and_then(|f| f.value(name)).or(value)
+    };
+    let hint_id = hint.map(|_| format!("{name}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{name}-error"));
+    let described_by = [hint_id.clone(), error_id.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let class = match width {
+        Some(width) => format!("nhsuk-input nhsuk-input--width-{width}"),
+        None => "nhsuk-input".to_owned(),
+    };
+    view! {
+        <div class="nhsuk-form-group" class:nhsuk-form-group--error=error.is_some()>
+            <label class="nhsuk-label" for=name>{label}</label>
+            {hint.map(|hint| view! { <div class="nhsuk-hint" id=hint_id.clone()>{hint}</div> })}
+            {error.clone().map(|message| view! {
+                <span class="nhsuk-error-message" id=error_id.clone()>
+                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{message}
+                </span>
+            })}
+            <input
+                class=class
+                class:nhsuk-input--error=error.is_some()
+                id=name
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                spellcheck=(kind == "email" || kind == "password").then_some("false")
+                aria-describedby=(!described_by.is_empty()).then_some(described_by)
+            />
+        </div>
+    }
+}
+
+/// A labelled `<textarea>` with its hint and error, for forms whose field ids are made at
+/// run time (one reply box per thread), so it takes its error and value directly.
+#[component]
+pub fn TextArea(
+    #[prop(into)] id: String,
+    name: &'static str,
+    #[prop(into)] label: String,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional, into)] value: String,
+    #[prop(default = 5)] rows: u32,
+    #[prop(optional)] bold_label: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <div class="nhsuk-form-group" class:nhsuk-form-group--error=error.is_some()>
+            <label class="nhsuk-label" class:nhsuk-label--s=bold_label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <div class="nhsuk-hint" id=hint_id.clone()>{hint}</div> })}
+            {error.clone().map(|message| view! {
+                <span class="nhsuk-error-message" id=error_id.clone()>
+                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{message}
+                </span>
+            })}
+            <textarea
+                class="nhsuk-textarea"
+                class:nhsuk-textarea--error=error.is_some()
+                id=id.clone()
+                name=name
+                rows=rows.to_string()
+                aria-describedby=(!described_by.is_empty()).then_some(described_by)
+            >{textarea_text(&value)}</textarea>
+        </div>
+    }
+}

@@ -1,0 +1,445 @@
+//! The review's discussion: critical friends comment on the whole document or one
+//! paragraph and reply in threads; the team answers each thread and removes comments that
+//! must not be shown, with a public reason.
+
+use axum::{
+    extract::{Path, Request, State},
+    http::StatusCode,
+    response::Response,
+};
+use serde::Deserialize;
+
+use super::policy_change;
+use crate::{
+    accounts::{ssr::drafts, SignedIn},
+    dates::{now, today},
+    forms::{
+        rules::{chars, one_of, text},
+        ssr::{done, internal, read, text_block, trimmed, Posted, Refusal, Reply, Written},
+    },
+    policies::{ssr::review_page, COMMENT_MAX, OUTCOMES, REMOVAL_REASON_MAX},
+    state::AppState,
+};
+
+/// The newest version of a policy that has been under review.
+struct Reviewed {
+    policy_id: i64,
+    version_id: i64,
+    state: String,
+    closes: String,
+    paragraphs: i64,
+    public: bool,
+}
+
+/// Reads a form posted to a policy's review, and the review as it was (for messages; the
+/// write checks again), or the response already made (404).
+async fn posted_to_review<F>(
+    state: &AppState,
+    slug: &str,
+    request: Request,
+    form_name: &str,
+) -> Result<(F, Reply, Reviewed), Response>
+where
+    F: serde::de::DeserializeOwned + Default + garde::Validate<Context = ()>,
+{
+    let Posted { form, reply } = read::<F>(request, form_name, review_page(slug)).await;
+    type Row = (i64, i64, String, Option<String>, String, i64);
+    let found: Result<Option<Row>, _> = sqlx::query_as(
+        "SELECT p.id, v.id, v.state, v.review_closes, v.blocks_json, v.review_public
+         FROM policies p JOIN policy_versions v ON v.policy_id = p.id
+         WHERE p.slug = $1 AND v.review_opened IS NOT NULL
+         ORDER BY v.number DESC LIMIT 1",
+    )
+    .bind(slug)
+    .fetch_optional(state.db.pool())
+    .await;
+    match found {
+        Ok(Some((policy_id, version_id, version_state, closes, blocks, public))) => Ok((
+            form,
+            reply,
+            Reviewed {
+                policy_id,
+                version_id,
+                state: version_state,
+                closes: closes.unwrap_or_default(),
+                paragraphs: serde_json::from_str::<Vec<crate::policies::PolicyBlock>>(&blocks)
+                    .map_or(0, |b| b.len() as i64),
+                public: public != 0,
+            },
+        )),
+        Ok(None) => Err(reply.not_found(state).await),
+        Err(error) => Err(internal(error)),
+    }
+}
+
+/// A comment's place on its page.
+fn at_comment(page: &str, comment: i64) -> String {
+    format!("{page}#comment-{comment}")
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct CommentForm {
+    /// `whole`, or the number of a paragraph.
+    #[garde(skip)]
+    #[serde(deserialize_with = "trimmed")]
+    paragraph: String,
+    /// The comment replied to, for a reply.
+    #[garde(skip)]
+    #[serde(deserialize_with = "trimmed")]
+    parent: String,
+    /// Checked by hand: its message names a comment or a reply, and sits beside the box
+    /// it was typed in.
+    #[garde(skip)]
+    #[serde(deserialize_with = "text_block")]
+    body: String,
+}
+
+const CLOSED_WHILE_WRITING: &str = "This review closed while you were writing, so it takes no more comments. Your text is still here to copy.";
+
+/// A comment on the whole document or one paragraph, or a reply in a thread.
+pub async fn comment(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
+    let (form, mut reply, review) =
+        match posted_to_review::<CommentForm>(&state, &slug, request, "comment").await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let parent: Option<i64> = form.parent.parse().ok();
+    // Each reply box has its own id, so its message sits beside it.
+    let field = parent.map_or("body".to_owned(), |p| format!("reply-{p}"));
+    if review.state != "in_review" || today() > review.closes {
+        reply.error(
+            &field,
+            format!(
+                "This review closed on {}, so it takes no more comments. Your text is still here to copy.",
+                review.closes
+            ),
+        );
+        return reply.again(&state, StatusCode::CONFLICT).await;
+    }
+    let mut paragraph = match form.paragraph.as_str() {
+        "" | "whole" => None,
+        number => match number.parse::<i64>() {
+            Ok(n) if (1..=review.paragraphs).contains(&n) => Some(n),
+            _ => {
+                reply.error(
+                    "paragraph",
+                    format!(
+                        "Choose the whole document or a paragraph from 1 to {}",
+                        review.paragraphs
+                    ),
+                );
+                None
+            }
+        },
+    };
+    let mut thread = None;
+    if let Some(parent) = parent {
+        type Root = (i64, Option<i64>, Option<i64>);
+        let root: Result<Option<Root>, _> = sqlx::query_as(
+            "SELECT id, parent_id, paragraph FROM policy_comments WHERE id = $1 AND version_id = $2",
+        )
+        .bind(parent)
+        .bind(review.version_id)
+        .fetch_optional(state.db.pool())
+        .await;
+        match root {
+            Ok(Some((id, parent_of_parent, on))) => {
+                thread = Some(parent_of_parent.unwrap_or(id));
+                paragraph = on;
+            }
+            // No such thread to show the message beside: the main comment box takes it.
+            Ok(None) => {
+                reply.forget_value("parent");
+                reply.error("body", "The comment you replied to is not in this review");
+                return reply.again(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+            Err(error) => return internal(error),
+        }
+    }
+    let what = if parent.is_some() { "reply" } else { "comment" };
+    let body = form.body;
+    if body.is_empty() {
+        reply.error(&field, format!("Enter your {what}"));
+    } else if chars(&body) > COMMENT_MAX {
+        reply.error(
+            &field,
+            format!(
+                "A {what} must be {COMMENT_MAX} characters or fewer (it has {})",
+                chars(&body)
+            ),
+        );
+    }
+    let reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
+    let page = reply.page.clone();
+    let response = reply
+        .write(&state, viewer.actor(), &format!("{what}-posted"), async |tx| {
+            // Only while the review is still open (it may have closed since the form was read).
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO policy_comments (version_id, paragraph, parent_id, author_id, body, created_at)
+                 SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (
+                    SELECT 1 FROM policy_versions WHERE id = $1 AND state = 'in_review' AND review_closes >= $7)
+                 RETURNING id",
+            )
+            .bind(review.version_id)
+            .bind(paragraph)
+            .bind(thread)
+            .bind(viewer.id)
+            .bind(&body)
+            .bind(now())
+            .bind(today())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((comment_id,)) = inserted else {
+                return Err(Refusal::conflict(field, CLOSED_WHILE_WRITING));
+            };
+            let entry = policy_change(
+                if thread.is_some() {
+                    "policy.replied"
+                } else {
+                    "policy.commented"
+                },
+                format!("{} comment {comment_id}", review.policy_id),
+                String::new(),
+                format!(
+                    "{} words on {}",
+                    body.split_whitespace().count(),
+                    paragraph.map_or("the whole document".to_owned(), |p| format!("paragraph {p}"))
+                ),
+            );
+            Ok(Written::private(entry).to(at_comment(&page, comment_id)))
+        })
+        .await;
+    if response.status() == StatusCode::SEE_OTHER {
+        // Posted: any text kept from an ended session has served its purpose.
+        if let Err(error) = drafts::discard(&state.db, viewer.id, &page).await {
+            tracing::warn!(%error, "could not discard kept comment text");
+        }
+    }
+    response
+}
+
+/// Throws away comment text kept from an ended session.
+pub async fn discard_kept(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    SignedIn(viewer): SignedIn,
+) -> Response {
+    let page = review_page(&slug);
+    match drafts::discard(&state.db, viewer.id, &page).await {
+        Ok(()) => done(&page, "draft-discarded"),
+        Err(error) => internal(error),
+    }
+}
+
+const OUTCOME_KEYS: &[&str] = &["changed", "partly-changed", "not-changed", "noted"];
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct AnswerForm {
+    #[garde(custom(one_of(OUTCOME_KEYS, "Choose what the comment led to")))]
+    #[serde(deserialize_with = "trimmed")]
+    outcome: String,
+    #[garde(custom(text(
+        "Enter the answer the critical friend will read",
+        COMMENT_MAX,
+        "An answer"
+    )))]
+    #[serde(deserialize_with = "text_block")]
+    body: String,
+}
+
+/// Moves garde's messages to the fields of one thread's form (`outcome-7`, `answer-7`).
+fn per_thread(reply: &mut Reply, comment_id: i64) {
+    for (field, _) in &mut reply.feedback.errors {
+        *field = match field.as_str() {
+            "outcome" => format!("outcome-{comment_id}"),
+            "body" => format!("answer-{comment_id}"),
+            other => other.to_owned(),
+        };
+    }
+}
+
+/// The team's answer to a thread's first comment; it can change until the review is public.
+pub async fn answer(
+    State(state): State<AppState>,
+    Path((slug, comment_id)): Path<(String, i64)>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
+    let (form, mut reply, review) =
+        match posted_to_review::<AnswerForm>(&state, &slug, request, "answer").await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    debug_assert_eq!(OUTCOME_KEYS.len(), OUTCOMES.len());
+    let thread: Result<Option<Option<String>>, _> = sqlx::query_scalar(
+        "SELECT r.outcome FROM policy_comments c LEFT JOIN policy_responses r ON r.comment_id = c.id
+         WHERE c.id = $1 AND c.version_id = $2 AND c.parent_id IS NULL",
+    )
+    .bind(comment_id)
+    .bind(review.version_id)
+    .fetch_optional(state.db.pool())
+    .await;
+    let previous = match thread {
+        Ok(Some(previous)) => previous,
+        Ok(None) => return reply.not_found(&state).await,
+        Err(error) => return internal(error),
+    };
+    reply.keep_value("comment", comment_id.to_string());
+    per_thread(&mut reply, comment_id);
+    if review.public {
+        reply.feedback.errors.clear();
+        reply.error(
+            &format!("answer-{comment_id}"),
+            "This review has been published, so its answers can no longer change",
+        );
+        return reply.again(&state, StatusCode::CONFLICT).await;
+    }
+    let reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
+    let to = at_comment(&reply.page, comment_id);
+    reply
+        .write(&state, viewer.actor(), "answer-saved", async |tx| {
+            let public: Option<i64> =
+                sqlx::query_scalar("SELECT review_public FROM policy_versions WHERE id = $1")
+                    .bind(review.version_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if public != Some(0) {
+                return Err(Refusal::conflict(
+                    format!("answer-{comment_id}"),
+                    "This review has been published, so its answers can no longer change",
+                ));
+            }
+            sqlx::query(
+                "INSERT INTO policy_responses (comment_id, outcome, body, responder_id, responded_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (comment_id) DO UPDATE SET outcome = excluded.outcome, body = excluded.body,
+                    responder_id = excluded.responder_id, responded_at = excluded.responded_at",
+            )
+            .bind(comment_id)
+            .bind(&form.outcome)
+            .bind(&form.body)
+            .bind(viewer.id)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            let entry = policy_change(
+                "policy.comment-answered",
+                format!("{} comment {comment_id}", review.policy_id),
+                previous.unwrap_or_default(),
+                form.outcome.clone(),
+            );
+            Ok(Written::private(entry).to(to))
+        })
+        .await
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct RemovalForm {
+    #[garde(custom(text(
+        "Enter why the comment is removed: readers see it in its place",
+        REMOVAL_REASON_MAX,
+        "The reason"
+    )))]
+    #[serde(deserialize_with = "trimmed")]
+    reason: String,
+}
+
+/// Staff remove a comment or reply (personal details, abuse), with a reason that shows in
+/// its place to everyone. Its text stays in the database for the record and for its
+/// author's data export, but is never shown or indexed again.
+pub async fn remove(
+    State(state): State<AppState>,
+    Path((slug, comment_id)): Path<(String, i64)>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Response {
+    let (form, mut reply, review) =
+        match posted_to_review::<RemovalForm>(&state, &slug, request, "remove").await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    // Any review of the policy: a published one (on the policy's public page) too.
+    let found: Result<Option<(Option<String>, i64)>, _> = sqlx::query_as(
+        "SELECT c.hidden_reason, v.review_public FROM policy_comments c
+         JOIN policy_versions v ON v.id = c.version_id
+         WHERE c.id = $1 AND v.policy_id = $2",
+    )
+    .bind(comment_id)
+    .bind(review.policy_id)
+    .fetch_optional(state.db.pool())
+    .await;
+    let (already, public) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return reply.not_found(&state).await,
+        Err(error) => return internal(error),
+    };
+    let public = public != 0;
+    if public {
+        reply.page = format!("/policies/{slug}");
+    }
+    reply.keep_value("comment", comment_id.to_string());
+    for (field, _) in &mut reply.feedback.errors {
+        *field = format!("remove-{comment_id}");
+    }
+    if already.is_some() {
+        reply.feedback.errors.clear();
+        reply.error(
+            &format!("comment-{comment_id}"),
+            "This comment has already been removed",
+        );
+        return reply.again(&state, StatusCode::CONFLICT).await;
+    }
+    let reply = match reply.mistakes(&state).await {
+        Ok(reply) => reply,
+        Err(page) => return page,
+    };
+    let to = at_comment(&reply.page, comment_id);
+    reply
+        .write(&state, viewer.actor(), "comment-removed", async |tx| {
+            let removed = sqlx::query(
+                "UPDATE policy_comments SET hidden_reason = $1, hidden_by = $2, hidden_at = $3
+                 WHERE id = $4 AND hidden_reason IS NULL",
+            )
+            .bind(&form.reason)
+            .bind(viewer.id)
+            .bind(now())
+            .bind(comment_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if removed == 0 {
+                return Err(Refusal::conflict(
+                    format!("comment-{comment_id}"),
+                    "This comment has already been removed",
+                ));
+            }
+            let entry = policy_change(
+                "policy.comment-removed",
+                format!("{} comment {comment_id}", review.policy_id),
+                String::new(),
+                form.reason.clone(),
+            );
+            // A public review is in the search index: the bump takes the text out of it.
+            let written = if public {
+                Written::public(entry)
+            } else {
+                Written::private(entry)
+            };
+            Ok(written.to(to))
+        })
+        .await
+}
