@@ -46,7 +46,8 @@ use crate::{
     pages::{ContentPage, HomePage, NotFound},
     policies::{
         admin_pages::{AdminPoliciesPage, PolicyEditorPage},
-        pages::{MyCommentsSection, PoliciesPage, PolicyPage, ReviewPage, ReviewsPage},
+        pages::{MyCommentsSection, PoliciesPage, PolicyPage},
+        review_pages::{ReviewPage, ReviewsPage},
     },
     register::pages::{
         EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,

@@ -8,6 +8,7 @@
 
 pub mod admin_pages;
 pub mod pages;
+pub mod review_pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]

@@ -8,7 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    editing::{get_editor_reports, get_report_editor, preview_report, EditorData, Preview},
+    editing::{EditorData, Preview},
+    editor_api::{get_editor_reports, get_report_editor, preview_report},
     kind_label,
     readability::{describe_reading_ease, Readability},
     DiffKind, KINDS,

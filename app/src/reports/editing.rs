@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{readability::Readability, DiffLine};
-use crate::{error::AppError, html::SanitizedHtml};
+use crate::html::SanitizedHtml;
 
 /// The report form's fields, as posted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,32 +125,4 @@ pub struct EditorData {
     pub values: Vec<(String, String)>,
     pub priorities: Vec<(String, String)>,
     pub may_publish: bool,
-}
-
-#[leptos::server(prefix = "/_fn", endpoint = "admin-reports")]
-pub async fn get_editor_reports() -> Result<Vec<EditorListItem>, AppError> {
-    crate::accounts::ssr::require(crate::accounts::Permission::ViewDraftReports)?;
-    let state = crate::state::app_state()?;
-    Ok(super::editor::list(&state.db).await?)
-}
-
-/// The editor for report `id` (or a new one). `posted` is the form as just posted when the
-/// page is shown again (mistakes, preview, conflict).
-#[leptos::server(prefix = "/_fn", endpoint = "report-editor")]
-pub async fn get_report_editor(
-    id: Option<i64>,
-    posted: Option<BTreeMap<String, String>>,
-    conflict: bool,
-) -> Result<EditorData, AppError> {
-    let viewer = crate::accounts::ssr::require(crate::accounts::Permission::ViewDraftReports)?;
-    let state = crate::state::app_state()?;
-    super::editor::editor_data(&state.db, &viewer, id, posted, conflict).await
-}
-
-/// The preview and plain-language help for some Markdown, as the public page would show it.
-#[leptos::server(prefix = "/_fn", endpoint = "report-preview")]
-pub async fn preview_report(body: String) -> Result<Preview, AppError> {
-    crate::accounts::ssr::require(crate::accounts::Permission::EditReports)?;
-    let state = crate::state::app_state()?;
-    Ok(super::editor::preview(&state.db, &body).await?)
 }

@@ -6,6 +6,7 @@ pub mod admin_pages;
 pub mod editing;
 #[cfg(feature = "ssr")]
 pub mod editor;
+pub mod editor_api;
 pub mod pages;
 pub mod readability;
 #[cfg(feature = "ssr")]

@@ -29,82 +29,14 @@ use super::{
 };
 use crate::{error::AppError, html::SanitizedHtml};
 
-/// Bump when the schema or analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 1;
-const ENGLISH: &str = "candour_english";
-const REFERENCE: &str = "candour_reference";
+mod query_text;
+mod schema;
+
+use query_text::*;
+use schema::{english_analyzer, register_tokenizers, Fields, SCHEMA_VERSION};
+
 /// Below this many exact results, near spellings are tried.
 const FEW_RESULTS: usize = 3;
-
-#[derive(Clone, Copy)]
-struct Fields {
-    id: Field,
-    kind: Field,
-    reference: Field,
-    title: Field,
-    summary: Field,
-    body: Field,
-    url: Field,
-    status_key: Field,
-    status_name: Field,
-    date: Field,
-    facets: Field,
-}
-
-fn schema() -> (Schema, Fields) {
-    let mut builder = Schema::builder();
-    let english = |stored: bool| {
-        let options = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(ENGLISH)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        if stored {
-            options.set_stored()
-        } else {
-            options
-        }
-    };
-    let reference_options = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(REFERENCE))
-        .set_stored();
-    let fields = Fields {
-        id: builder.add_text_field("id", STRING | STORED),
-        kind: builder.add_text_field("kind", STRING | STORED),
-        reference: builder.add_text_field("reference", reference_options),
-        title: builder.add_text_field("title", english(true)),
-        summary: builder.add_text_field("summary", english(true)),
-        body: builder.add_text_field("body", english(true)),
-        url: builder.add_text_field("url", STORED),
-        status_key: builder.add_text_field("status_key", STORED),
-        status_name: builder.add_text_field("status_name", STORED),
-        date: builder.add_text_field("date", STORED),
-        facets: builder.add_facet_field("facets", FacetOptions::default()),
-    };
-    (builder.build(), fields)
-}
-
-fn english_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(
-            StopWordFilter::new(Language::English)
-                .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new())),
-        )
-        .filter(Stemmer::new(Language::English))
-        .build()
-}
-
-fn register_tokenizers(index: &Index) {
-    index.tokenizers().register(ENGLISH, english_analyzer());
-    index.tokenizers().register(
-        REFERENCE,
-        TextAnalyzer::builder(RawTokenizer::default())
-            .filter(LowerCaser)
-            .build(),
-    );
-}
 
 /// One thing a person can find.
 #[derive(Debug, Clone)]
@@ -161,7 +93,7 @@ impl SearchIndex {
         let root = data_dir.join("search");
         let dir = root.join(format!("v{SCHEMA_VERSION}"));
         remove_other_versions(&root, &dir);
-        let (schema, fields) = schema();
+        let (schema, fields) = schema::schema();
         let index = match open_existing(&dir) {
             Some(index) => index,
             None => {
@@ -520,88 +452,7 @@ fn remove_other_versions(root: &Path, keep: &Path) {
     }
 }
 
-fn looks_like_reference(word: &str) -> bool {
-    let Some((prefix, number)) = word.split_once('-') else {
-        return false;
-    };
-    (1..=4).contains(&prefix.len())
-        && prefix.chars().all(|c| c.is_ascii_alphabetic())
-        && !number.is_empty()
-        && number.chars().all(|c| c.is_ascii_digit())
-}
-
-/// Only words, spaces and hyphens: typo tolerance is not tried for phrases or operators.
-fn is_plain_words(q: &str) -> bool {
-    !q.is_empty()
-        && q.chars()
-            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '\'')
-        && !q.split_whitespace().any(|w| w.starts_with('-'))
-}
-
-/// Keeps what the parser should understand ("phrases", -exclusions, words) and turns
-/// everything else into spaces, so no input can produce a field query, range or regex.
-fn escape_for_parser(q: &str) -> String {
-    let quotes = q.matches('"').count();
-    let mut out = String::with_capacity(q.len());
-    let mut seen_quotes = 0;
-    let mut previous = ' ';
-    for c in q.chars() {
-        let keep = match c {
-            '"' => {
-                seen_quotes += 1;
-                // An unbalanced last quote is dropped.
-                !(quotes % 2 == 1 && seen_quotes == quotes)
-            }
-            '-' => previous == ' ' || previous.is_alphanumeric(),
-            c => c.is_alphanumeric() || c == '\'',
-        };
-        let c = if keep { c } else { ' ' };
-        out.push(c);
-        previous = c;
-    }
-    out
-}
-
-fn escape_text(text: &str) -> String {
-    text.chars().take(220).fold(String::new(), |mut out, c| {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-        out
-    })
-}
-
 pub mod documents;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parser_input_keeps_phrases_and_exclusions_but_nothing_else() {
-        assert_eq!(
-            escape_for_parser("\"opt out\" -commercial"),
-            "\"opt out\" -commercial"
-        );
-        assert_eq!(
-            escape_for_parser("title:foo [a TO b] /re/"),
-            "title foo  a TO b   re "
-        );
-        assert_eq!(escape_for_parser("\"unbalanced"), " unbalanced");
-    }
-
-    #[test]
-    fn references_are_recognised() {
-        assert!(looks_like_reference("PP-17"));
-        assert!(looks_like_reference("dcf-3"));
-        assert!(!looks_like_reference("opt-out"));
-        assert!(!looks_like_reference("-"));
-    }
-}
 
 #[cfg(test)]
 mod index_tests {

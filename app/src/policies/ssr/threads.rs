@@ -1,0 +1,165 @@
+//! The discussion of a review: comments, replies and answers, in reading order.
+
+use std::collections::HashMap;
+
+use super::*;
+
+type CommentRow = (
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Every thread on the given policy's versions, by version id. The text of a removed
+/// comment never leaves the database.
+pub(super) async fn load_threads(
+    db: &Database,
+    policy_id: i64,
+    blocks: &HashMap<i64, Vec<PolicyBlock>>,
+) -> Result<HashMap<i64, Vec<CommentThread>>, sqlx::Error> {
+    let rows: Vec<CommentRow> = sqlx::query_as(
+        "SELECT c.id, c.version_id, c.paragraph, c.parent_id, u.display_name, u.role, c.body, c.created_at,
+                r.outcome, r.body, ru.display_name, r.responded_at, c.hidden_reason
+         FROM policy_comments c
+         JOIN policy_versions v ON v.id = c.version_id
+         JOIN users u ON u.id = c.author_id
+         LEFT JOIN policy_responses r ON r.comment_id = c.id
+         LEFT JOIN users ru ON ru.id = r.responder_id
+         WHERE v.policy_id = $1
+         ORDER BY c.id",
+    )
+    .bind(policy_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut by_version: HashMap<i64, Vec<CommentThread>> = HashMap::new();
+    for (
+        id,
+        version_id,
+        paragraph,
+        parent_id,
+        author,
+        role,
+        body,
+        created_at,
+        outcome,
+        answer,
+        responder,
+        responded_at,
+        removed,
+    ) in rows
+    {
+        let body = if removed.is_some() {
+            String::new()
+        } else {
+            body
+        };
+        let threads = by_version.entry(version_id).or_default();
+        let author_is_staff = role != "critical_friend";
+        match parent_id {
+            Some(parent) => {
+                if let Some(thread) = threads.iter_mut().find(|t| t.id == parent) {
+                    thread.replies.push(Reply {
+                        id,
+                        author,
+                        author_is_staff,
+                        body,
+                        removed,
+                        created_at: created_at.clone(),
+                    });
+                }
+            }
+            None => {
+                let quote = paragraph.and_then(|n| {
+                    blocks
+                        .get(&version_id)
+                        .and_then(|b| b.iter().find(|b| b.number == n))
+                        .map(|b| b.excerpt.clone())
+                });
+                let response = match (outcome, answer, responder, responded_at) {
+                    (Some(outcome), Some(body), Some(responder), Some(at)) => Some(ResponseView {
+                        outcome,
+                        body,
+                        responder,
+                        responded_at: at,
+                    }),
+                    _ => None,
+                };
+                threads.push(CommentThread {
+                    id,
+                    paragraph,
+                    quote,
+                    author,
+                    author_is_staff,
+                    body,
+                    removed,
+                    created_at: created_at.clone(),
+                    replies: Vec::new(),
+                    response,
+                });
+            }
+        }
+    }
+    Ok(by_version)
+}
+
+/// Comments on the whole document first, then in paragraph order, oldest first.
+pub(super) fn in_reading_order(mut threads: Vec<CommentThread>) -> Vec<CommentThread> {
+    threads.sort_by_key(|t| (t.paragraph.unwrap_or(0), t.id));
+    threads
+}
+
+/// The comments someone started (not replies), newest first, for their account page.
+pub async fn comments_by(
+    db: &Database,
+    user_id: i64,
+) -> Result<Vec<crate::policies::MyComment>, sqlx::Error> {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        i64,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT c.id, p.slug, v.title, c.body, c.created_at, r.outcome, v.review_public, c.hidden_reason
+         FROM policy_comments c
+         JOIN policy_versions v ON v.id = c.version_id
+         JOIN policies p ON p.id = v.policy_id
+         LEFT JOIN policy_responses r ON r.comment_id = c.id
+         WHERE c.author_id = $1 AND c.parent_id IS NULL
+         ORDER BY c.id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, slug, title, body, created_at, outcome, public, removed)| {
+                crate::policies::MyComment {
+                    id,
+                    slug,
+                    title,
+                    excerpt: excerpt(&body, 14),
+                    created_at,
+                    outcome,
+                    public: public != 0,
+                    removed: removed.is_some(),
+                }
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,344 @@
+//! Data access for the register. Every list is filtered, sorted and paginated in SQL; no
+//! query runs once per row.
+
+use std::collections::HashMap;
+
+use sqlx::{AnyPool, FromRow};
+
+use super::*;
+use crate::{
+    db::{Bind, Sql},
+    html::SanitizedHtml,
+};
+
+mod changes;
+mod open_data;
+mod terms;
+mod writes;
+
+pub use changes::*;
+pub use open_data::*;
+pub use terms::*;
+pub use writes::*;
+
+#[derive(FromRow)]
+struct RowRecord {
+    reference: String,
+    title: String,
+    summary: String,
+    engagement_key: String,
+    engagement_name: String,
+    status_key: String,
+    status_name: String,
+    closed: i64,
+    raised: String,
+    last_changed: String,
+    progress: i64,
+    target: Option<String>,
+}
+
+impl RowRecord {
+    fn into_row(self, today: &str) -> RecommendationRow {
+        let closed = self.closed == 1;
+        let overdue = !closed && self.target.as_deref().is_some_and(|target| target < today);
+        RecommendationRow {
+            reference: self.reference,
+            title: self.title,
+            summary: self.summary,
+            engagement_key: self.engagement_key,
+            engagement_name: self.engagement_name,
+            status_key: self.status_key,
+            status_name: self.status_name,
+            closed,
+            raised: self.raised,
+            last_changed: self.last_changed,
+            progress: self.progress.clamp(0, 100) as i32,
+            target: self.target,
+            overdue,
+        }
+    }
+}
+
+// An `as_of` view is judged against its own day, any other against today.
+use crate::accounts::ssr::today;
+
+/// The status of every recommendation either now, or at the end of the `as_of` day, rebuilt
+/// from the append-only history. Joined as `st` with columns recommendation_id, status_key
+/// and status_changed.
+fn push_status_source(sql: &mut Sql, as_of: Option<&str>) {
+    match as_of {
+        // The current status lives on the row itself: a join on the primary key.
+        None => {
+            sql.push("recommendations st ON st.id = r.id");
+        }
+        // The latest change on or before the day, per recommendation (a window function
+        // both SQLite and PostgreSQL run in one pass over the history).
+        Some(day) => {
+            sql.push(
+                "(SELECT recommendation_id, status_key, status_changed FROM
+                    (SELECT sc.recommendation_id, sc.to_status AS status_key,
+                            sc.changed_on AS status_changed,
+                            ROW_NUMBER() OVER (PARTITION BY sc.recommendation_id ORDER BY sc.seq DESC) AS newest
+                     FROM status_changes sc WHERE sc.changed_on <= ",
+            );
+            sql.bind(Bind::Text(day.to_owned()));
+            sql.push(") ranked WHERE newest = 1) st ON st.recommendation_id = r.id");
+        }
+    }
+}
+
+/// Progress shown for a row: the recommendation's own figure while its status is the
+/// current one, otherwise the status's default.
+const ROW_COLUMNS: &str = "r.reference, r.title, r.summary, e.key AS engagement_key,
+    e.name AS engagement_name, st.status_key, s.name AS status_name, s.closed, r.raised,
+    st.status_changed AS last_changed,
+    CASE WHEN st.status_key = r.status_key AND st.status_changed = r.status_changed
+         THEN COALESCE(r.progress, s.progress) ELSE s.progress END AS progress,
+    r.target";
+
+/// FROM … WHERE … for the register, with every filter but (optionally) the status one.
+fn push_filtered_from(sql: &mut Sql, query: &RegisterQuery, with_status: bool) {
+    sql.push(" FROM recommendations r JOIN ");
+    push_status_source(sql, query.as_of.as_deref());
+    sql.push(
+        "
+          JOIN statuses s ON s.key = st.status_key
+          JOIN engagements e ON e.id = r.engagement_id
+          WHERE 1 = 1",
+    );
+    if with_status && !query.status.is_empty() {
+        sql.push(" AND st.status_key IN ").bind_list(&query.status);
+    }
+    if !query.engagement.is_empty() {
+        sql.push(" AND e.key IN ").bind_list(&query.engagement);
+    }
+    if !query.value.is_empty() {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM recommendation_values rv
+                          JOIN core_values v ON v.id = rv.value_id
+                          WHERE rv.recommendation_id = r.id AND v.slug IN ",
+        )
+        .bind_list(&query.value)
+        .push(")");
+    }
+    if !query.priority.is_empty() {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM recommendation_priorities rp
+                          JOIN research_priorities p ON p.id = rp.priority_id
+                          WHERE rp.recommendation_id = r.id AND p.slug IN ",
+        )
+        .bind_list(&query.priority)
+        .push(")");
+    }
+    for word in query.q.split_whitespace().take(10) {
+        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+        sql.push(" AND (");
+        for (i, column) in [
+            "r.reference",
+            "r.title",
+            "r.summary",
+            "r.what_you_said_md",
+            "r.what_we_did_md",
+        ]
+        .iter()
+        .enumerate()
+        {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push(&format!("LOWER({column}) LIKE "))
+                .bind(Bind::Text(pattern.clone()))
+                .push(" ESCAPE '\\'");
+        }
+        sql.push(")");
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Reference => " ORDER BY e.position, r.number",
+        Sort::Raised => " ORDER BY r.raised DESC, e.position, r.number",
+        Sort::Updated => " ORDER BY st.status_changed DESC, e.position, r.number",
+    }
+}
+
+/// Unknown keys in a filter are a mistake in the URL: say which one.
+fn check_known(kind: &str, asked: &[String], known: &[(String, String)]) -> Result<(), AppError> {
+    for key in asked {
+        if !known.iter().any(|(k, _)| k == key) {
+            return Err(AppError::BadRequest(format!(
+                "There is no {kind} called \"{key}\". Choose one from the list on the register page."
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub async fn filter_options(pool: &AnyPool) -> Result<FilterOptions, sqlx::Error> {
+    let pairs = |table: &str, key: &str| {
+        format!("SELECT {key}, name FROM {table} ORDER BY position, {key}")
+    };
+    Ok(FilterOptions {
+        statuses: statuses(pool).await?,
+        engagements: sqlx::query_as(&pairs("engagements", "key"))
+            .fetch_all(pool)
+            .await?,
+        values: sqlx::query_as(&pairs("core_values", "slug"))
+            .fetch_all(pool)
+            .await?,
+        priorities: sqlx::query_as(&pairs("research_priorities", "slug"))
+            .fetch_all(pool)
+            .await?,
+    })
+}
+
+pub async fn statuses<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+) -> Result<Vec<StatusInfo>, sqlx::Error> {
+    let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT key, name, description, closed, progress FROM statuses ORDER BY position",
+    )
+    .fetch_all(executor)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, name, description, closed, progress)| StatusInfo {
+            key,
+            name,
+            description,
+            closed: closed == 1,
+            progress: progress as i32,
+        })
+        .collect())
+}
+
+/// Checks a query against the keys that exist, so a typo gets a clear message.
+pub fn validate_query(query: &RegisterQuery, options: &FilterOptions) -> Result<(), AppError> {
+    let statuses: Vec<(String, String)> = options
+        .statuses
+        .iter()
+        .map(|s| (s.key.clone(), s.name.clone()))
+        .collect();
+    check_known("status", &query.status, &statuses)?;
+    check_known("engagement", &query.engagement, &options.engagements)?;
+    check_known("core value", &query.value, &options.values)?;
+    check_known("research priority", &query.priority, &options.priorities)?;
+    Ok(())
+}
+
+/// Every recommendation matching the query, in order, without pagination (for CSV/JSON).
+pub async fn all_rows(
+    pool: &AnyPool,
+    query: &RegisterQuery,
+) -> Result<Vec<RecommendationRow>, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push("SELECT ").push(ROW_COLUMNS);
+    push_filtered_from(&mut sql, query, true);
+    sql.push(order_by(query.sort));
+    let today = query.as_of.clone().unwrap_or_else(today);
+    Ok(sql
+        .fetch_all::<RowRecord>(pool)
+        .await?
+        .into_iter()
+        .map(|row| row.into_row(&today))
+        .collect())
+}
+
+pub async fn register_page(
+    pool: &AnyPool,
+    query: RegisterQuery,
+) -> Result<RegisterPageData, AppError> {
+    let options = filter_options(pool).await?;
+    validate_query(&query, &options)?;
+
+    let mut sql = Sql::default();
+    sql.push("SELECT ").push(ROW_COLUMNS);
+    push_filtered_from(&mut sql, &query, true);
+    sql.push(order_by(query.sort)).push(" LIMIT ");
+    sql.bind(Bind::Int(PAGE_SIZE)).push(" OFFSET ");
+    sql.bind(Bind::Int((query.page - 1) * PAGE_SIZE));
+    let today = query.as_of.clone().unwrap_or_else(today);
+    let rows = sql
+        .fetch_all::<RowRecord>(pool)
+        .await?
+        .into_iter()
+        .map(|row| row.into_row(&today))
+        .collect();
+
+    // The per-status counts cover every filter but the status one, so the total is their
+    // sum over the chosen statuses (all of them when none is chosen): no separate count.
+    let status_counts = filtered_status_counts(pool, &query, &options.statuses).await?;
+    let total = status_counts
+        .iter()
+        .filter(|c| query.status.is_empty() || query.status.contains(&c.key))
+        .map(|c| c.count)
+        .sum();
+    let last_updated = last_change_date(pool, query.as_of.as_deref()).await?;
+    Ok(RegisterPageData {
+        query,
+        rows,
+        total,
+        status_counts,
+        last_updated,
+        options,
+    })
+}
+
+/// Counts per status over every filter except the status one, so the counts show what
+/// each status choice would give.
+async fn filtered_status_counts(
+    pool: &AnyPool,
+    query: &RegisterQuery,
+    statuses: &[StatusInfo],
+) -> Result<Vec<StatusCount>, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push("SELECT st.status_key, COUNT(*)");
+    push_filtered_from(&mut sql, query, false);
+    sql.push(" GROUP BY st.status_key");
+    let counts: HashMap<String, i64> = sql
+        .fetch_all::<(String, i64)>(pool)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(statuses
+        .iter()
+        .map(|status| StatusCount {
+            key: status.key.clone(),
+            name: status.name.clone(),
+            closed: status.closed,
+            count: counts.get(&status.key).copied().unwrap_or(0),
+        })
+        .collect())
+}
+
+/// Counts per status over the whole register (or as it stood on `as_of`).
+pub async fn status_counts(
+    pool: &AnyPool,
+    as_of: Option<&str>,
+) -> Result<Vec<StatusCount>, sqlx::Error> {
+    let query = RegisterQuery {
+        as_of: as_of.map(str::to_owned),
+        page: 1,
+        ..Default::default()
+    };
+    filtered_status_counts(pool, &query, &statuses(pool).await?).await
+}
+
+async fn last_change_date(
+    pool: &AnyPool,
+    as_of: Option<&str>,
+) -> Result<Option<String>, sqlx::Error> {
+    let day = as_of.unwrap_or("9999-12-31");
+    let (max,): (Option<String>,) =
+        sqlx::query_as("SELECT MAX(changed_on) FROM status_changes WHERE changed_on <= $1")
+            .bind(day)
+            .fetch_one(pool)
+            .await?;
+    Ok(max)
+}
