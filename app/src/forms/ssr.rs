@@ -110,6 +110,11 @@ where
     Posted { form, reply }
 }
 
+/// What a form handler answers: `Ok` when the form was done (a redirect, or its page with
+/// what was made), `Err` when its page is shown again with messages, or it is refused.
+/// Both are responses; the split lets a handler stop early with `?`.
+pub type Answer = Result<Response, Response>;
+
 /// A form with no fields of its own: a button.
 #[derive(Debug, Default, serde::Deserialize, garde::Validate)]
 pub struct Button {}
@@ -173,6 +178,19 @@ impl Reply {
         }
     }
 
+    /// Refuses with only this message, beside `field` (the form's own mistakes do not
+    /// matter while it cannot be used): 409.
+    pub async fn refuse(
+        mut self,
+        state: &AppState,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Response {
+        self.feedback.errors.clear();
+        self.error(field, message);
+        self.again(state, StatusCode::CONFLICT).await
+    }
+
     /// The page's own "not found" (the thing the form is about does not exist), 404.
     pub async fn not_found(mut self, state: &AppState) -> Response {
         self.feedback = FormFeedback::default();
@@ -197,14 +215,11 @@ impl Reply {
         actor: Actor,
         notice: &str,
         change: impl AsyncFnOnce(&mut AnyConnection) -> Result<Written, Refusal>,
-    ) -> Response {
-        let ran = self
+    ) -> Answer {
+        let (reply, written, ()) = self
             .run(state, actor, async |tx| Ok((change(tx).await?, ())))
-            .await;
-        match ran {
-            Ok((reply, written, ())) => done(written.to.as_deref().unwrap_or(&reply.page), notice),
-            Err(response) => response,
-        }
+            .await?;
+        Ok(done(written.to.as_deref().unwrap_or(&reply.page), notice))
     }
 
     /// The write path of [`Reply::write`] for a form that shows its page again after it

@@ -116,17 +116,14 @@ pub fn FollowedList(followed: Vec<Followed>) -> impl IntoView {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use axum::{
-        extract::{Path, Request, State},
-        response::Response,
-    };
+    use axum::extract::{Path, Request, State};
 
     use super::Followed;
     use crate::{
         accounts::{SignedIn, Viewer},
         dates::now,
         db::Database,
-        forms::ssr::{read, Button, Posted, Refusal, Written},
+        forms::ssr::{read, Answer, Button, Posted, Refusal, Written},
         state::AppState,
     };
 
@@ -182,7 +179,7 @@ pub mod ssr {
         reference: String,
         viewer: Viewer,
         follow: bool,
-    ) -> Response {
+    ) -> Answer {
         let reference = reference.to_uppercase();
         let page = format!("/actions/{reference}");
         let Posted { reply, .. } = read::<Button>(request, "follow", page).await;
@@ -222,7 +219,7 @@ pub mod ssr {
         Path(reference): Path<String>,
         SignedIn(viewer): SignedIn,
         request: Request,
-    ) -> Response {
+    ) -> Answer {
         follow_or_not(state, request, reference, viewer, true).await
     }
 
@@ -231,7 +228,7 @@ pub mod ssr {
         Path(reference): Path<String>,
         SignedIn(viewer): SignedIn,
         request: Request,
-    ) -> Response {
+    ) -> Answer {
         follow_or_not(state, request, reference, viewer, false).await
     }
 
@@ -240,7 +237,7 @@ pub mod ssr {
         State(state): State<AppState>,
         SignedIn(viewer): SignedIn,
         request: Request,
-    ) -> Response {
+    ) -> Answer {
         let Posted { reply, .. } = read::<Button>(request, "follows", "/account").await;
         reply
             .write(&state, viewer.actor(), "follows-seen", async |tx| {

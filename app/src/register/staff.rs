@@ -129,10 +129,7 @@ pub fn StaffRecordPage() -> impl IntoView {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use axum::{
-        extract::{Path, Request, State},
-        response::Response,
-    };
+    use axum::extract::{Path, Request, State};
     use serde::Deserialize;
     use sqlx::AnyConnection;
 
@@ -143,7 +140,7 @@ pub mod ssr {
         dates::{now, today},
         forms::{
             rules::{iso_date, optional_iso_date, optional_percent, required, text},
-            ssr::{multiline, read, Posted, Refusal, Written},
+            ssr::{multiline, read, Answer, Posted, Refusal, Written},
         },
         html::render_markdown,
         register::ssr::{record_status_change, statuses},
@@ -273,7 +270,7 @@ pub mod ssr {
         Path(reference): Path<String>,
         SignedIn(viewer): SignedIn,
         request: Request,
-    ) -> Response {
+    ) -> Answer {
         let Posted { form, mut reply } =
             read::<StatusForm>(request, "status", page(&reference)).await;
         let record = match state.db.pool().acquire().await {
@@ -292,13 +289,10 @@ pub mod ssr {
                     .errors
                     .sort_by_key(|(field, _)| order.iter().position(|f| f == field));
             }
-            Ok(None) => return reply.not_found(&state).await,
-            Err(error) => return crate::forms::ssr::internal(error),
+            Ok(None) => return Err(reply.not_found(&state).await),
+            Err(error) => return Err(crate::forms::ssr::internal(error)),
         }
-        let reply = match reply.mistakes(&state).await {
-            Ok(reply) => reply,
-            Err(page) => return page,
-        };
+        let reply = reply.mistakes(&state).await?;
         let (status, changed_on, note, team) = (
             form.status.trim(),
             form.changed_on.trim(),
@@ -365,13 +359,10 @@ pub mod ssr {
         Path(reference): Path<String>,
         SignedIn(viewer): SignedIn,
         request: Request,
-    ) -> Response {
+    ) -> Answer {
         let Posted { form, reply } =
             read::<ResponseForm>(request, "response", page(&reference)).await;
-        let reply = match reply.mistakes(&state).await {
-            Ok(reply) => reply,
-            Err(page) => return page,
-        };
+        let reply = reply.mistakes(&state).await?;
         let what_we_did = form.what_we_did;
         let progress = form.progress.trim().parse::<i64>().ok();
         let target = Some(form.target.trim().to_owned()).filter(|t| !t.is_empty());

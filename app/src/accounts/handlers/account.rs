@@ -17,7 +17,7 @@ use crate::{
     },
     forms::{
         rules::{required, ticked},
-        ssr::{attachment, internal, read, Posted, Refusal, Reply, Written},
+        ssr::{attachment, internal, read, Answer, Posted, Refusal, Reply, Written},
     },
     state::AppState,
 };
@@ -46,12 +46,9 @@ pub async fn change_name(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, reply } = read::<NameForm>(request, "name", PAGE).await;
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let name = form.display_name.trim().to_owned();
     reply
         .write(&state, viewer.actor(), "name-changed", async |tx| {
@@ -106,9 +103,9 @@ pub async fn change_password(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, mut reply } = read::<PasswordForm>(request, "password", PAGE).await;
-    if let Err(response) = check_own_password(
+    check_own_password(
         &state,
         &mut reply,
         &viewer,
@@ -116,18 +113,12 @@ pub async fn change_password(
         &form.current_password,
         "Your current password is not right",
     )
-    .await
-    {
-        return response;
-    }
+    .await?;
     check_new_password(&mut reply, &form.new_password, &form.confirm_password);
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let hash = match passwords::hash_password(form.new_password).await {
         Ok(hash) => hash,
-        Err(error) => return internal(error),
+        Err(error) => return Err(internal(error)),
     };
     let keep = current_session_id_of(reply.parts()).unwrap_or_default();
     reply
@@ -160,7 +151,7 @@ pub async fn end_session(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, reply } = read::<SessionForm>(request, "sessions", PAGE).await;
     reply
         .write(&state, viewer.actor(), "session-ended", async |tx| {
@@ -184,7 +175,7 @@ pub async fn end_other_sessions(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { reply, .. } = read::<SessionForm>(request, "sessions", PAGE).await;
     let keep = current_session_id_of(reply.parts());
     reply
@@ -214,9 +205,9 @@ pub async fn delete_account(
     session: Session,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, mut reply } = read::<DeleteForm>(request, "delete", PAGE).await;
-    if let Err(response) = check_own_password(
+    check_own_password(
         &state,
         &mut reply,
         &viewer,
@@ -224,14 +215,8 @@ pub async fn delete_account(
         &form.delete_password,
         "Your password is not right",
     )
-    .await
-    {
-        return response;
-    }
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    .await?;
+    let reply = reply.mistakes(&state).await?;
     let response = reply
         .write(&state, viewer.actor(), "account-deleted", async |tx| {
             if viewer.role == Role::Admin && users::count_active_admins(tx).await? <= 1 {
@@ -252,19 +237,19 @@ pub async fn delete_account(
             Ok(Written::private(entry).to("/sign-in"))
         })
         .await;
-    if response.status() == StatusCode::SEE_OTHER {
+    if response.is_ok() {
         let _ = session.flush().await;
     }
     response
 }
 
-pub async fn export(State(state): State<AppState>, SignedIn(viewer): SignedIn) -> Response {
-    match users::export(&state.db, viewer.id).await {
-        Ok(data) => attachment(
-            "application/json",
-            "my-candour-data.json",
-            serde_json::to_string_pretty(&data).unwrap_or_default(),
-        ),
-        Err(error) => internal(error),
-    }
+pub async fn export(State(state): State<AppState>, SignedIn(viewer): SignedIn) -> Answer {
+    let data = users::export(&state.db, viewer.id)
+        .await
+        .map_err(internal)?;
+    Ok(attachment(
+        "application/json",
+        "my-candour-data.json",
+        serde_json::to_string_pretty(&data).unwrap_or_default(),
+    ))
 }

@@ -4,7 +4,6 @@
 use axum::{
     extract::{Path, Query, Request, State},
     http::StatusCode,
-    response::Response,
 };
 use serde::Deserialize;
 
@@ -17,7 +16,7 @@ use crate::{
     },
     forms::{
         rules::email_address,
-        ssr::{attachment, internal, read, Button, Posted, Refusal, Reply, Written},
+        ssr::{attachment, internal, read, Answer, Button, Posted, Refusal, Reply, Written},
     },
     state::AppState,
 };
@@ -25,9 +24,9 @@ use crate::{
 const PAGE: &str = "/admin/users";
 
 /// The page again (200), showing a new one-time link to pass on.
-async fn show_link(state: &AppState, mut reply: Reply, what: String, path: String) -> Response {
+async fn show_link(state: &AppState, mut reply: Reply, what: String, path: String) -> Answer {
     reply.feedback.outcome = Some(format!("{what} {}{path}", state.site.public_url));
-    reply.again(state, StatusCode::OK).await
+    Ok(reply.again(state, StatusCode::OK).await)
 }
 
 fn may_invite(viewer: &Viewer, role: Role) -> bool {
@@ -57,7 +56,7 @@ pub async fn invite(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, mut reply } = read::<InviteForm>(request, "invite", PAGE).await;
     let email = users::normalise_email(&form.email);
     reply.keep_value("email", email.clone());
@@ -70,10 +69,7 @@ pub async fn invite(
         ),
         Some(_) => {}
     }
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let role = role.unwrap_or(Role::CriticalFriend);
     let created = reply
         .run(&state, viewer.actor(), async |tx| {
@@ -103,7 +99,7 @@ pub async fn invite(
             );
             show_link(&state, reply, what, format!("/invite/{token}")).await
         }
-        Err(response) => response,
+        Err(response) => Err(response),
     }
 }
 
@@ -112,7 +108,7 @@ pub async fn resend_invite(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { reply, .. } = read::<Button>(request, "invites", PAGE).await;
     let resent = reply
         .run(&state, viewer.actor(), async |tx| {
@@ -145,7 +141,7 @@ pub async fn resend_invite(
             let what = format!("A new invitation link for {email}; the old one no longer works:");
             show_link(&state, reply, what, format!("/invite/{token}")).await
         }
-        Err(response) => response,
+        Err(response) => Err(response),
     }
 }
 
@@ -154,7 +150,7 @@ pub async fn revoke_invite(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { reply, .. } = read::<Button>(request, "invites", PAGE).await;
     reply
         .write(&state, viewer.actor(), "invite-revoked", async |tx| {
@@ -202,56 +198,40 @@ async fn account_change_refused(
     Ok(None)
 }
 
-/// An admin's change to an account: `apply` runs once every rule holds, inside the
-/// transaction, and says what the account was and became, for the audit entry.
-struct AccountChange<'a> {
-    state: &'a AppState,
-    viewer: Viewer,
-    reply: Reply,
+/// An admin's change to account `id`, named by its audit `action` and `notice`: `apply`
+/// runs once every rule holds, inside the transaction, and says what the account was and
+/// became, for the audit entry. `removes_admin` says whether it takes an administrator away.
+async fn change_account(
+    (state, viewer, reply): (&AppState, Viewer, Reply),
     id: i64,
-    action: &'static str,
-    notice: &'static str,
-}
-
-impl AccountChange<'_> {
-    async fn apply(
-        self,
-        removes_admin: impl Fn(&users::AccountRecord) -> bool,
-        apply: impl AsyncFnOnce(
-            &mut sqlx::AnyConnection,
-            &users::AccountRecord,
-        ) -> Result<(String, String), sqlx::Error>,
-    ) -> Response {
-        let Self {
-            state,
-            viewer,
-            reply,
-            id,
-            action,
-            notice,
-        } = self;
-        let field = format!("account-{id}");
-        reply
-            .write(state, viewer.actor(), notice, async |tx| {
-                let Some(target) = users::account(tx, id).await? else {
-                    return Err(Refusal::invalid(field, "There is no such account"));
-                };
-                if let Some(reason) =
-                    account_change_refused(tx, &viewer, &target, removes_admin(&target)).await?
-                {
-                    return Err(Refusal::invalid(field, reason));
-                }
-                let (before, after) = apply(tx, &target).await?;
-                Ok(Written::private(Change {
-                    action,
-                    record_kind: "account",
-                    record_id: id.to_string(),
-                    before,
-                    after,
-                }))
-            })
-            .await
-    }
+    (action, notice): (&'static str, &'static str),
+    removes_admin: impl Fn(&users::AccountRecord) -> bool,
+    apply: impl AsyncFnOnce(
+        &mut sqlx::AnyConnection,
+        &users::AccountRecord,
+    ) -> Result<(String, String), sqlx::Error>,
+) -> Answer {
+    let field = format!("account-{id}");
+    reply
+        .write(state, viewer.actor(), notice, async |tx| {
+            let Some(target) = users::account(tx, id).await? else {
+                return Err(Refusal::invalid(field, "There is no such account"));
+            };
+            if let Some(reason) =
+                account_change_refused(tx, &viewer, &target, removes_admin(&target)).await?
+            {
+                return Err(Refusal::invalid(field, reason));
+            }
+            let (before, after) = apply(tx, &target).await?;
+            Ok(Written::private(Change {
+                action,
+                record_kind: "account",
+                record_id: id.to_string(),
+                before,
+                after,
+            }))
+        })
+        .await
 }
 
 #[derive(Debug, Default, Deserialize, garde::Validate)]
@@ -266,62 +246,51 @@ pub async fn change_role(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, mut reply } = read::<RoleForm>(request, "accounts", PAGE).await;
     let Some(role) = Role::parse(&form.role) else {
         reply.error(&format!("account-{id}"), "Choose a role");
-        return reply.again(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Err(reply.again(&state, StatusCode::UNPROCESSABLE_ENTITY).await);
     };
-    let change = AccountChange {
-        state: &state,
-        viewer,
-        reply,
+    let demotes = |target: &users::AccountRecord| role != Role::Admin && target.role == Role::Admin;
+    change_account(
+        (&state, viewer, reply),
         id,
-        action: "account.role-changed",
-        notice: "role-changed",
-    };
-    change
-        .apply(
-            |target| role != Role::Admin && target.role == Role::Admin,
-            async |tx, target| {
-                users::set_role(tx, target.id, role).await?;
-                Ok((
-                    format!("role {}", target.role.as_str()),
-                    format!("role {}", role.as_str()),
-                ))
-            },
-        )
-        .await
+        ("account.role-changed", "role-changed"),
+        demotes,
+        async |tx, target| {
+            users::set_role(tx, target.id, role).await?;
+            let before = format!("role {}", target.role.as_str());
+            Ok((before, format!("role {}", role.as_str())))
+        },
+    )
+    .await
 }
 
+/// Disabling ends the account's sessions at once.
 pub async fn disable(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { reply, .. } = read::<Button>(request, "accounts", PAGE).await;
-    let change = AccountChange {
-        state: &state,
-        viewer,
-        reply,
+    let notice = ("account.disabled", "account-disabled");
+    change_account(
+        (&state, viewer, reply),
         id,
-        action: "account.disabled",
-        notice: "account-disabled",
-    };
-    change
-        .apply(
-            |_| true,
-            async |tx, target| {
-                users::set_state(tx, target.id, "disabled").await?;
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(target.id)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok((target.state.clone(), "disabled; sessions ended".to_owned()))
-            },
-        )
-        .await
+        notice,
+        |_| true,
+        async |tx, target| {
+            users::set_state(tx, target.id, "disabled").await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(target.id)
+                .execute(&mut *tx)
+                .await?;
+            Ok((target.state.clone(), "disabled; sessions ended".to_owned()))
+        },
+    )
+    .await
 }
 
 pub async fn enable(
@@ -329,25 +298,20 @@ pub async fn enable(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { reply, .. } = read::<Button>(request, "accounts", PAGE).await;
-    let change = AccountChange {
-        state: &state,
-        viewer,
-        reply,
+    let notice = ("account.enabled", "account-enabled");
+    change_account(
+        (&state, viewer, reply),
         id,
-        action: "account.enabled",
-        notice: "account-enabled",
-    };
-    change
-        .apply(
-            |_| false,
-            async |tx, target| {
-                users::set_state(tx, target.id, "active").await?;
-                Ok((target.state.clone(), "active".to_owned()))
-            },
-        )
-        .await
+        notice,
+        |_| false,
+        async |tx, target| {
+            users::set_state(tx, target.id, "active").await?;
+            Ok((target.state.clone(), "active".to_owned()))
+        },
+    )
+    .await
 }
 
 pub async fn reset_link(
@@ -355,7 +319,7 @@ pub async fn reset_link(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { reply, .. } = read::<Button>(request, "accounts", PAGE).await;
     let created = reply
         .run(&state, viewer.actor(), async |tx| {
@@ -385,16 +349,17 @@ pub async fn reset_link(
             );
             show_link(&state, reply, what, format!("/reset/{token}")).await
         }
-        Err(response) => response,
+        Err(response) => Err(response),
     }
 }
 
-pub async fn audit_csv(
-    State(state): State<AppState>,
-    Query(filter): Query<AuditFilter>,
-) -> Response {
-    match crate::accounts::ssr::audit::csv(&state.db, &filter).await {
-        Ok(body) => attachment("text/csv; charset=utf-8", "candour-audit-log.csv", body),
-        Err(error) => internal(error),
-    }
+pub async fn audit_csv(State(state): State<AppState>, Query(filter): Query<AuditFilter>) -> Answer {
+    let body = crate::accounts::ssr::audit::csv(&state.db, &filter)
+        .await
+        .map_err(internal)?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        "candour-audit-log.csv",
+        body,
+    ))
 }

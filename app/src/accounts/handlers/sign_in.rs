@@ -26,7 +26,7 @@ use crate::{
     },
     forms::{
         rules::{email_address, required},
-        ssr::{done, internal, read, Posted, Reply},
+        ssr::{done, internal, read, Answer, Posted, Reply},
     },
     paths::safe_next,
     state::AppState,
@@ -128,7 +128,7 @@ pub async fn sign_in(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, mut reply } = read::<SignInForm>(request, "sign-in", SIGN_IN).await;
     let email = form.email.trim().to_owned();
     let next = safe_next(
@@ -138,10 +138,7 @@ pub async fn sign_in(
     );
     reply.keep_value("email", email.clone());
     reply.keep_value("next", next.clone());
-    let mut reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let mut reply = reply.mistakes(&state).await?;
     let client = client_address(
         peer,
         &reply.parts().headers,
@@ -165,54 +162,50 @@ pub async fn sign_in(
             if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
-            return response;
+            return Err(response);
         }
         Ok(None) => {}
-        Err(error) => return internal(error),
+        Err(error) => return Err(internal(error)),
     }
     let candidate = match users::find_by_email(&state.db, &account_key).await {
         Ok(candidate) => candidate,
-        Err(error) => return internal(error),
+        Err(error) => return Err(internal(error)),
     };
     let stored = candidate.as_ref().and_then(|c| c.password_hash.clone());
     let matches = match passwords::verify_password(form.password, stored).await {
         Ok(matches) => matches,
-        Err(error) => return internal(error),
+        Err(error) => return Err(internal(error)),
     };
     match candidate {
         Some(candidate) if matches && candidate.active => {
             if let Err(error) = throttle::clear_account(&state.db, &account_key).await {
-                return internal(error);
+                return Err(internal(error));
             }
-            if let Err(response) =
-                start_session(&state, &session, candidate.id, &user_agent(reply.parts())).await
-            {
-                return response;
-            }
-            Redirect::to(&next).into_response()
+            start_session(&state, &session, candidate.id, &user_agent(reply.parts())).await?;
+            Ok(Redirect::to(&next).into_response())
         }
         Some(_) if matches => {
             reply.error(
                 "email",
                 "This account has been disabled. If you think this is a mistake, contact the PPIE team.",
             );
-            reply.again(&state, StatusCode::FORBIDDEN).await
+            Err(reply.again(&state, StatusCode::FORBIDDEN).await)
         }
         _ => {
             if let Err(error) = throttle::record_failure(&state.db, &account_key, &client).await {
-                return internal(error);
+                return Err(internal(error));
             }
             reply.error("email", WRONG_DETAILS);
-            reply.again(&state, StatusCode::UNAUTHORIZED).await
+            Err(reply.again(&state, StatusCode::UNAUTHORIZED).await)
         }
     }
 }
 
-pub async fn sign_out(session: Session) -> Response {
+pub async fn sign_out(session: Session) -> Answer {
     if let Err(error) = session.flush().await {
         tracing::error!(%error, "could not end a session");
     }
-    done(SIGN_IN, "signed-out")
+    Ok(done(SIGN_IN, "signed-out"))
 }
 
 #[derive(Debug, Default, Deserialize, garde::Validate)]
@@ -231,18 +224,15 @@ pub async fn accept_invite(
     Path(token): Path<String>,
     session: Session,
     request: Request,
-) -> Response {
+) -> Answer {
     let page = format!("/invite/{token}");
     let Posted { form, mut reply } = read::<NewAccountForm>(request, "invite", page).await;
     let name = form.display_name.trim().to_owned();
     check_new_password(&mut reply, &form.new_password, &form.confirm_password);
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let hash = match passwords::hash_password(form.new_password).await {
         Ok(hash) => hash,
-        Err(error) => return internal(error),
+        Err(error) => return Err(internal(error)),
     };
     let created = async {
         let mut tx = state.db.begin_write().await?;
@@ -278,13 +268,13 @@ pub async fn accept_invite(
     match created {
         Ok(Some(id)) => {
             match start_session(&state, &session, id, &user_agent(reply.parts())).await {
-                Ok(()) => done("/account", "account-created"),
-                Err(response) => response,
+                Ok(()) => Ok(done("/account", "account-created")),
+                Err(response) => Err(response),
             }
         }
         // Used, expired or unknown: the page explains which.
-        Ok(None) => gone(&state, reply).await,
-        Err(error) => internal(error),
+        Ok(None) => Err(gone(&state, reply).await),
+        Err(error) => Err(internal(error)),
     }
 }
 
@@ -307,17 +297,14 @@ pub async fn reset_password(
     State(state): State<AppState>,
     Path(token): Path<String>,
     request: Request,
-) -> Response {
+) -> Answer {
     let page = format!("/reset/{token}");
     let Posted { form, mut reply } = read::<NewPasswordForm>(request, "reset", page).await;
     check_new_password(&mut reply, &form.new_password, &form.confirm_password);
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let hash = match passwords::hash_password(form.new_password).await {
         Ok(hash) => hash,
-        Err(error) => return internal(error),
+        Err(error) => return Err(internal(error)),
     };
     let reset = async {
         let mut tx = state.db.begin_write().await?;
@@ -355,9 +342,9 @@ pub async fn reset_password(
     }
     .await;
     match reset {
-        Ok(true) => done(SIGN_IN, "password-reset"),
-        Ok(false) => gone(&state, reply).await,
-        Err(error) => internal(error),
+        Ok(true) => Ok(done(SIGN_IN, "password-reset")),
+        Ok(false) => Err(gone(&state, reply).await),
+        Err(error) => Err(internal(error)),
     }
 }
 

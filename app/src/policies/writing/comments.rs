@@ -15,7 +15,7 @@ use crate::{
     dates::{now, today},
     forms::{
         rules::{chars, one_of, text},
-        ssr::{done, internal, read, text_block, trimmed, Posted, Refusal, Reply, Written},
+        ssr::{done, internal, read, text_block, trimmed, Answer, Posted, Refusal, Reply, Written},
     },
     policies::{ssr::review_page, COMMENT_MAX, OUTCOMES, REMOVAL_REASON_MAX},
     state::AppState,
@@ -103,12 +103,9 @@ pub async fn comment(
     Path(slug): Path<String>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let (form, mut reply, review) =
-        match posted_to_review::<CommentForm>(&state, &slug, request, "comment").await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        posted_to_review::<CommentForm>(&state, &slug, request, "comment").await?;
     let parent: Option<i64> = form.parent.parse().ok();
     // Each reply box has its own id, so its message sits beside it.
     let field = parent.map_or("body".to_owned(), |p| format!("reply-{p}"));
@@ -120,7 +117,7 @@ pub async fn comment(
                 review.closes
             ),
         );
-        return reply.again(&state, StatusCode::CONFLICT).await;
+        return Err(reply.again(&state, StatusCode::CONFLICT).await);
     }
     let mut paragraph = match form.paragraph.as_str() {
         "" | "whole" => None,
@@ -157,9 +154,9 @@ pub async fn comment(
             Ok(None) => {
                 reply.forget_value("parent");
                 reply.error("body", "The comment you replied to is not in this review");
-                return reply.again(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
+                return Err(reply.again(&state, StatusCode::UNPROCESSABLE_ENTITY).await);
             }
-            Err(error) => return internal(error),
+            Err(error) => return Err(internal(error)),
         }
     }
     let what = if parent.is_some() { "reply" } else { "comment" };
@@ -175,10 +172,7 @@ pub async fn comment(
             ),
         );
     }
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let page = reply.page.clone();
     let response = reply
         .write(&state, viewer.actor(), &format!("{what}-posted"), async |tx| {
@@ -218,7 +212,7 @@ pub async fn comment(
             Ok(Written::private(entry).to(at_comment(&page, comment_id)))
         })
         .await;
-    if response.status() == StatusCode::SEE_OTHER {
+    if response.is_ok() {
         // Posted: any text kept from an ended session has served its purpose.
         if let Err(error) = drafts::discard(&state.db, viewer.id, &page).await {
             tracing::warn!(%error, "could not discard kept comment text");
@@ -232,13 +226,16 @@ pub async fn discard_kept(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     SignedIn(viewer): SignedIn,
-) -> Response {
+) -> Answer {
     let page = review_page(&slug);
     match drafts::discard(&state.db, viewer.id, &page).await {
-        Ok(()) => done(&page, "draft-discarded"),
-        Err(error) => internal(error),
+        Ok(()) => Ok(done(&page, "draft-discarded")),
+        Err(error) => Err(internal(error)),
     }
 }
+
+const PUBLISHED: &str = "This review has been published, so its answers can no longer change";
+const ALREADY_REMOVED: &str = "This comment has already been removed";
 
 const OUTCOME_KEYS: &[&str] = &["changed", "partly-changed", "not-changed", "noted"];
 
@@ -274,12 +271,9 @@ pub async fn answer(
     Path((slug, comment_id)): Path<(String, i64)>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let (form, mut reply, review) =
-        match posted_to_review::<AnswerForm>(&state, &slug, request, "answer").await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        posted_to_review::<AnswerForm>(&state, &slug, request, "answer").await?;
     debug_assert_eq!(OUTCOME_KEYS.len(), OUTCOMES.len());
     let thread: Result<Option<Option<String>>, _> = sqlx::query_scalar(
         "SELECT r.outcome FROM policy_comments c LEFT JOIN policy_responses r ON r.comment_id = c.id
@@ -291,23 +285,16 @@ pub async fn answer(
     .await;
     let previous = match thread {
         Ok(Some(previous)) => previous,
-        Ok(None) => return reply.not_found(&state).await,
-        Err(error) => return internal(error),
+        Ok(None) => return Err(reply.not_found(&state).await),
+        Err(error) => return Err(internal(error)),
     };
     reply.keep_value("comment", comment_id.to_string());
     per_thread(&mut reply, comment_id);
     if review.public {
-        reply.feedback.errors.clear();
-        reply.error(
-            &format!("answer-{comment_id}"),
-            "This review has been published, so its answers can no longer change",
-        );
-        return reply.again(&state, StatusCode::CONFLICT).await;
+        let field = format!("answer-{comment_id}");
+        return Err(reply.refuse(&state, &field, PUBLISHED).await);
     }
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let to = at_comment(&reply.page, comment_id);
     reply
         .write(&state, viewer.actor(), "answer-saved", async |tx| {
@@ -317,10 +304,7 @@ pub async fn answer(
                     .fetch_optional(&mut *tx)
                     .await?;
             if public != Some(0) {
-                return Err(Refusal::conflict(
-                    format!("answer-{comment_id}"),
-                    "This review has been published, so its answers can no longer change",
-                ));
+                return Err(Refusal::conflict(format!("answer-{comment_id}"), PUBLISHED));
             }
             sqlx::query(
                 "INSERT INTO policy_responses (comment_id, outcome, body, responder_id, responded_at)
@@ -366,12 +350,9 @@ pub async fn remove(
     Path((slug, comment_id)): Path<(String, i64)>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let (form, mut reply, review) =
-        match posted_to_review::<RemovalForm>(&state, &slug, request, "remove").await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        posted_to_review::<RemovalForm>(&state, &slug, request, "remove").await?;
     // Any review of the policy: a published one (on the policy's public page) too.
     let found: Result<Option<(Option<String>, i64)>, _> = sqlx::query_as(
         "SELECT c.hidden_reason, v.review_public FROM policy_comments c
@@ -384,8 +365,8 @@ pub async fn remove(
     .await;
     let (already, public) = match found {
         Ok(Some(found)) => found,
-        Ok(None) => return reply.not_found(&state).await,
-        Err(error) => return internal(error),
+        Ok(None) => return Err(reply.not_found(&state).await),
+        Err(error) => return Err(internal(error)),
     };
     let public = public != 0;
     if public {
@@ -396,17 +377,10 @@ pub async fn remove(
         *field = format!("remove-{comment_id}");
     }
     if already.is_some() {
-        reply.feedback.errors.clear();
-        reply.error(
-            &format!("comment-{comment_id}"),
-            "This comment has already been removed",
-        );
-        return reply.again(&state, StatusCode::CONFLICT).await;
+        let field = format!("comment-{comment_id}");
+        return Err(reply.refuse(&state, &field, ALREADY_REMOVED).await);
     }
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let to = at_comment(&reply.page, comment_id);
     reply
         .write(&state, viewer.actor(), "comment-removed", async |tx| {
@@ -424,7 +398,7 @@ pub async fn remove(
             if removed == 0 {
                 return Err(Refusal::conflict(
                     format!("comment-{comment_id}"),
-                    "This comment has already been removed",
+                    ALREADY_REMOVED,
                 ));
             }
             let entry = policy_change(

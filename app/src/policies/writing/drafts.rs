@@ -2,7 +2,6 @@
 
 use axum::{
     extract::{Path, Request, State},
-    http::StatusCode,
     response::Response,
 };
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use crate::{
     dates::{now, today},
     forms::{
         rules::{iso_date, text},
-        ssr::{internal, read, text_block, trimmed, Posted, Refusal, Reply, Written},
+        ssr::{internal, read, text_block, trimmed, Answer, Posted, Refusal, Reply, Written},
     },
     html::slugify,
     policies::{
@@ -84,7 +83,7 @@ pub async fn create(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, mut reply } =
         read::<DraftForm>(request, "policy", "/admin/policies/new").await;
     let slug = match form.slug.as_str() {
@@ -104,7 +103,7 @@ pub async fn create(
         match taken {
             Ok(Some(message)) => reply.error("slug", message),
             Ok(None) => {}
-            Err(error) => return internal(error),
+            Err(error) => return Err(internal(error)),
         }
     }
     // The summary lists mistakes in the order of the fields on the page.
@@ -113,10 +112,7 @@ pub async fn create(
         .feedback
         .errors
         .sort_by_key(|(field, _)| order.iter().position(|f| f == field));
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     reply
         .write(&state, viewer.actor(), "policy-created", async |tx| {
             if let Some(message) = slug_taken(tx, &slug).await? {
@@ -184,14 +180,6 @@ where
     }
 }
 
-/// Refuses, beside the policy's facts, with 409.
-async fn refuse(state: &AppState, mut reply: Reply, message: impl Into<String>) -> Response {
-    // Only this message: the form's own mistakes do not matter while it cannot be used.
-    reply.feedback.errors.clear();
-    reply.error(FACTS, message);
-    reply.again(state, StatusCode::CONFLICT).await
-}
-
 const NOT_A_DRAFT: &str = "This version is no longer a draft, so its text cannot change. Start a revised draft to change it.";
 
 pub async fn save(
@@ -199,19 +187,13 @@ pub async fn save(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let (form, reply, newest_then) =
-        match posted_to_policy::<DraftForm>(&state, id, request, "policy").await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        posted_to_policy::<DraftForm>(&state, id, request, "policy").await?;
     if newest_then.state != "draft" {
-        return refuse(&state, reply, NOT_A_DRAFT).await;
+        return Err(reply.refuse(&state, FACTS, NOT_A_DRAFT).await);
     }
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     reply
         .write(&state, viewer.actor(), "policy-saved", async |tx| {
             // The version and the draft's last save are checked inside the transaction:
@@ -299,29 +281,25 @@ pub async fn open_review(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let (form, reply, newest_then) =
-        match posted_to_policy::<ReviewForm>(&state, id, request, "review").await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        posted_to_policy::<ReviewForm>(&state, id, request, "review").await?;
     if newest_then.state != "draft" {
-        return refuse(&state, reply, "Only a draft can be opened for review").await;
+        return Err(reply
+            .refuse(&state, FACTS, "Only a draft can be opened for review")
+            .await);
     }
     // Comments of an earlier review are answered on the review page, which shows the
     // newest review: answer them before a new review replaces it there.
     match unanswered_comments(&state, id).await {
         Ok(unanswered) => {
             if let Some(message) = unanswered_message(unanswered) {
-                return refuse(&state, reply, message).await;
+                return Err(reply.refuse(&state, FACTS, message).await);
             }
         }
-        Err(error) => return internal(error),
+        Err(error) => return Err(internal(error)),
     }
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     reply
         .write(&state, viewer.actor(), "review-opened", async |tx| {
             let current = newest(tx, id).await?;
@@ -360,12 +338,9 @@ pub async fn revise(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let (crate::forms::ssr::Button {}, reply, newest_then) =
-        match posted_to_policy(&state, id, request, "revise").await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        posted_to_policy(&state, id, request, "revise").await?;
     reply
         .write(&state, viewer.actor(), "policy-revised", async |tx| {
             // Read again inside the (serialised) transaction: a second click finds the
@@ -444,14 +419,13 @@ pub async fn publish(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let (form, mut reply, newest_then) =
-        match posted_to_policy::<PublishForm>(&state, id, request, "publish").await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        posted_to_policy::<PublishForm>(&state, id, request, "publish").await?;
     if !matches!(newest_then.state.as_str(), "draft" | "in_review") {
-        return refuse(&state, reply, "This version is already published").await;
+        return Err(reply
+            .refuse(&state, FACTS, "This version is already published")
+            .await);
     }
     match unanswered_comments(&state, id).await {
         Ok(unanswered) => {
@@ -459,12 +433,9 @@ pub async fn publish(
                 reply.error("change_note", message);
             }
         }
-        Err(error) => return internal(error),
+        Err(error) => return Err(internal(error)),
     }
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let note = form.change_note;
     reply
         .write(&state, viewer.actor(), "policy-published", async |tx| {

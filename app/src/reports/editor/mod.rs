@@ -8,7 +8,6 @@ pub mod data;
 use axum::{
     extract::{Path, Request, State},
     http::StatusCode,
-    response::Response,
 };
 use serde::Deserialize;
 
@@ -24,7 +23,7 @@ use crate::{
     dates::now,
     forms::{
         rules::{at_most, iso_date, text},
-        ssr::{done, internal, multiline, read, trimmed, Posted, Refusal, Reply, Written},
+        ssr::{done, internal, multiline, read, trimmed, Answer, Posted, Refusal, Reply, Written},
     },
     html::slugify,
     state::AppState,
@@ -120,7 +119,7 @@ pub async fn create(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     write(state, None, viewer, request).await
 }
 
@@ -129,7 +128,7 @@ pub async fn save(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     write(state, Some(id), viewer, request).await
 }
 
@@ -184,7 +183,7 @@ async fn check_before(
 }
 
 /// Saves the form: `action` is `preview` (nothing saved), `save` or `publish`.
-async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Request) -> Response {
+async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Request) -> Answer {
     let page = draft_key(id);
     let Posted { form, mut reply } = read::<ReportPost>(request, "report", page.clone()).await;
     let (form, action) = form.into_form();
@@ -192,19 +191,16 @@ async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Reques
     reply.feedback.values = form.to_fields();
     if action == "preview" {
         reply.feedback.errors.clear();
-        return reply.again(&state, StatusCode::OK).await;
+        return Err(reply.again(&state, StatusCode::OK).await);
     }
     if !matches!(action.as_str(), "save" | "publish") {
         reply.feedback.errors = vec![("title".to_owned(), "Choose Save or Publish".to_owned())];
-        return reply.again(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Err(reply.again(&state, StatusCode::UNPROCESSABLE_ENTITY).await);
     }
     if let Err(error) = check_before(&state, &mut reply, &form, id, &action).await {
-        return internal(error);
+        return Err(internal(error));
     }
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let written = reply
         .run(&state, viewer.actor(), async |tx| {
             let mut form = form;
@@ -276,21 +272,17 @@ async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Reques
             let written = Written::public(entry).to(format!("/admin/reports/{saved_id}"));
             Ok((written, new_state == "published"))
         })
-        .await;
-    match written {
-        Ok((_, written, published)) => {
-            if let Err(error) = drafts::discard(&state.db, viewer.id, &page).await {
-                tracing::warn!(%error, "could not discard a kept draft");
-            }
-            let notice = if published {
-                "report-published"
-            } else {
-                "report-saved"
-            };
-            done(written.to.as_deref().unwrap_or(&page), notice)
-        }
-        Err(response) => response,
+        .await?;
+    let (_, written, published) = written;
+    if let Err(error) = drafts::discard(&state.db, viewer.id, &page).await {
+        tracing::warn!(%error, "could not discard a kept draft");
     }
+    let notice = if published {
+        "report-published"
+    } else {
+        "report-saved"
+    };
+    Ok(done(written.to.as_deref().unwrap_or(&page), notice))
 }
 
 #[derive(Debug, Default, Deserialize, garde::Validate)]
@@ -310,13 +302,10 @@ pub async fn withdraw(
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, reply } =
         read::<WithdrawForm>(request, "withdraw", draft_key(Some(id))).await;
-    let reply = match reply.mistakes(&state).await {
-        Ok(reply) => reply,
-        Err(page) => return page,
-    };
+    let reply = reply.mistakes(&state).await?;
     let reason = form.reason;
     reply
         .write(&state, viewer.actor(), "report-withdrawn", async |tx| {
@@ -359,7 +348,7 @@ pub async fn discard_kept(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     request: Request,
-) -> Response {
+) -> Answer {
     let Posted { form, .. } = read::<DiscardForm>(request, "report", "/admin/reports").await;
     let page = if form.page == "/admin/reports/new"
         || form
@@ -371,8 +360,8 @@ pub async fn discard_kept(
     } else {
         "/admin/reports".to_owned()
     };
-    if let Err(error) = drafts::discard(&state.db, viewer.id, &page).await {
-        return internal(error);
-    }
-    done(&page, "draft-discarded")
+    drafts::discard(&state.db, viewer.id, &page)
+        .await
+        .map_err(internal)?;
+    Ok(done(&page, "draft-discarded"))
 }
