@@ -93,6 +93,7 @@ pub struct PolicyBlock {
 
 /// A policy in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PolicySummary {
     pub id: i64,
     pub slug: String,

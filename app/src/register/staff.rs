@@ -147,17 +147,19 @@ pub mod ssr {
         state::AppState,
     };
 
-    type RecordRow = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-    );
+    /// A recommendation's editable facts, as read.
+    #[derive(sqlx::FromRow)]
+    struct RecordRow {
+        reference: String,
+        title: String,
+        status_key: String,
+        status_name: String,
+        status_changed: String,
+        team: String,
+        what_we_did: String,
+        progress: Option<i64>,
+        target: Option<String>,
+    }
 
     fn revision(what_we_did: &str, progress: Option<i64>, target: Option<&str>) -> String {
         use sha2::{Digest, Sha256};
@@ -173,39 +175,27 @@ pub mod ssr {
         reference: &str,
     ) -> Result<Option<StaffRecord>, sqlx::Error> {
         let row: Option<RecordRow> = sqlx::query_as(
-            "SELECT r.reference, r.title, r.status_key, s.name, r.status_changed, r.team, r.what_we_did_md, \
-             r.progress, r.target FROM recommendations r JOIN statuses s ON s.key = r.status_key \
-             WHERE r.reference = $1",
+            "SELECT r.reference, r.title, r.status_key, s.name AS status_name, r.status_changed, r.team, \
+             r.what_we_did_md AS what_we_did, r.progress, r.target \
+             FROM recommendations r JOIN statuses s ON s.key = r.status_key WHERE r.reference = $1",
         )
         .bind(reference.to_uppercase())
         .fetch_optional(&mut *conn)
         .await?;
-        let Some((
-            reference,
-            title,
-            status_key,
-            status_name,
-            status_changed,
-            team,
-            what_we_did,
-            progress,
-            target,
-        )) = row
-        else {
+        let Some(row) = row else {
             return Ok(None);
         };
-        let revision = revision(&what_we_did, progress, target.as_deref());
         Ok(Some(StaffRecord {
-            reference,
-            title,
-            status_key,
-            status_name,
-            status_changed,
-            team,
-            what_we_did,
-            progress,
-            revision,
-            target,
+            revision: revision(&row.what_we_did, row.progress, row.target.as_deref()),
+            reference: row.reference,
+            title: row.title,
+            status_key: row.status_key,
+            status_name: row.status_name,
+            status_changed: row.status_changed,
+            team: row.team,
+            what_we_did: row.what_we_did,
+            progress: row.progress,
+            target: row.target,
             statuses: statuses(&mut *conn).await?,
             today: today(),
         }))

@@ -57,33 +57,37 @@ fn push_filters(sql: &mut Sql, filter: &AuditFilter) {
     }
 }
 
-type EntryRow = (
-    i64,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
+/// An audit entry as read, with its actor's name and state (for a deleted account).
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    at: String,
+    actor_id: Option<i64>,
+    display_name: Option<String>,
+    state: Option<String>,
+    actor_role: String,
+    action: String,
+    record_kind: String,
+    record_id: String,
+    before: String,
+    after: String,
+}
 
-fn entry(
-    (id, at, actor_id, name, state, actor_role, action, record_kind, record_id, before, after): EntryRow,
-) -> AuditEntry {
+fn entry(row: EntryRow) -> AuditEntry {
     AuditEntry {
-        id,
-        at,
-        actor: users_display(actor_id, name.as_deref(), state.as_deref()),
-        actor_role,
-        action,
-        record_kind,
-        record_id,
-        before,
-        after,
+        id: row.id,
+        at: row.at,
+        actor: users_display(
+            row.actor_id,
+            row.display_name.as_deref(),
+            row.state.as_deref(),
+        ),
+        actor_role: row.actor_role,
+        action: row.action,
+        record_kind: row.record_kind,
+        record_id: row.record_id,
+        before: row.before,
+        after: row.after,
     }
 }
 

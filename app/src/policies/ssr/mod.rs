@@ -31,68 +31,28 @@ fn in_two_weeks() -> String {
     (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string()
 }
 
-type SummaryRow = (
-    i64,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-    i64,
-);
-
 /// Policies with one version each: `version` is the join condition choosing which.
 async fn summaries(
     db: &Database,
     version: &str,
     filter: &str,
 ) -> Result<Vec<PolicySummary>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "SELECT p.id, p.slug, v.title, v.summary, v.number, v.state,
+    sqlx::query_as(&format!(
+        "SELECT p.id, p.slug, v.title, v.summary, v.number AS version, v.state,
                 (SELECT MAX(pv.published_at) FROM policy_versions pv
-                  WHERE pv.policy_id = p.id AND pv.state = 'published'),
+                  WHERE pv.policy_id = p.id AND pv.state = 'published') AS published_at,
                 v.review_closes,
-                (SELECT COUNT(*) FROM policy_comments c WHERE c.version_id = v.id AND c.parent_id IS NULL),
+                (SELECT COUNT(*) FROM policy_comments c
+                  WHERE c.version_id = v.id AND c.parent_id IS NULL) AS comments,
                 (SELECT COUNT(*) FROM policy_comments c LEFT JOIN policy_responses r ON r.comment_id = c.id
                   WHERE c.version_id = v.id AND c.parent_id IS NULL AND r.comment_id IS NULL
-                    AND c.hidden_reason IS NULL)
+                    AND c.hidden_reason IS NULL) AS unanswered
          FROM policies p JOIN policy_versions v ON v.policy_id = p.id AND {version}
          {filter}
          ORDER BY v.title"
     ))
     .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                id,
-                slug,
-                title,
-                summary,
-                version,
-                state,
-                published_at,
-                review_closes,
-                comments,
-                unanswered,
-            )| PolicySummary {
-                id,
-                slug,
-                title,
-                summary,
-                version,
-                state,
-                published_at,
-                review_closes,
-                comments,
-                unanswered,
-            },
-        )
-        .collect())
+    .await
 }
 
 const NEWEST: &str =

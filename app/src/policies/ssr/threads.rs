@@ -4,21 +4,23 @@ use std::collections::HashMap;
 
 use super::*;
 
-type CommentRow = (
-    i64,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// A comment or reply with its author and answer, as read.
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    version_id: i64,
+    paragraph: Option<i64>,
+    parent_id: Option<i64>,
+    author: String,
+    role: String,
+    body: String,
+    created_at: String,
+    outcome: Option<String>,
+    answer: Option<String>,
+    responder: Option<String>,
+    responded_at: Option<String>,
+    removed: Option<String>,
+}
 
 /// Every thread on the given policy's versions, by version id. The text of a removed
 /// comment never leaves the database.
@@ -28,8 +30,9 @@ pub(super) async fn load_threads(
     blocks: &HashMap<i64, Vec<PolicyBlock>>,
 ) -> Result<HashMap<i64, Vec<CommentThread>>, sqlx::Error> {
     let rows: Vec<CommentRow> = sqlx::query_as(
-        "SELECT c.id, c.version_id, c.paragraph, c.parent_id, u.display_name, u.role, c.body, c.created_at,
-                r.outcome, r.body, ru.display_name, r.responded_at, c.hidden_reason
+        "SELECT c.id, c.version_id, c.paragraph, c.parent_id, u.display_name AS author, u.role,
+                c.body, c.created_at, r.outcome, r.body AS answer, ru.display_name AS responder,
+                r.responded_at, c.hidden_reason AS removed
          FROM policy_comments c
          JOIN policy_versions v ON v.id = c.version_id
          JOIN users u ON u.id = c.author_id
@@ -42,7 +45,7 @@ pub(super) async fn load_threads(
     .fetch_all(db.pool())
     .await?;
     let mut by_version: HashMap<i64, Vec<CommentThread>> = HashMap::new();
-    for (
+    for CommentRow {
         id,
         version_id,
         paragraph,
@@ -56,7 +59,7 @@ pub(super) async fn load_threads(
         responder,
         responded_at,
         removed,
-    ) in rows
+    } in rows
     {
         let body = if removed.is_some() {
             String::new()
@@ -123,16 +126,17 @@ pub async fn comments_by(
     db: &Database,
     user_id: i64,
 ) -> Result<Vec<crate::policies::MyComment>, sqlx::Error> {
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        i64,
-        Option<String>,
-    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        slug: String,
+        title: String,
+        body: String,
+        created_at: String,
+        outcome: Option<String>,
+        review_public: i64,
+        hidden_reason: Option<String>,
+    }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT c.id, p.slug, v.title, c.body, c.created_at, r.outcome, v.review_public, c.hidden_reason
          FROM policy_comments c
@@ -147,19 +151,15 @@ pub async fn comments_by(
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, slug, title, body, created_at, outcome, public, removed)| {
-                crate::policies::MyComment {
-                    id,
-                    slug,
-                    title,
-                    excerpt: excerpt(&body, 14),
-                    created_at,
-                    outcome,
-                    public: public != 0,
-                    removed: removed.is_some(),
-                }
-            },
-        )
+        .map(|row| crate::policies::MyComment {
+            excerpt: excerpt(&row.body, 14),
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            created_at: row.created_at,
+            outcome: row.outcome,
+            public: row.review_public != 0,
+            removed: row.hidden_reason.is_some(),
+        })
         .collect())
 }

@@ -73,12 +73,12 @@ pub async fn latest_changes(
     }
     sql.push(" ORDER BY sc.changed_on DESC, sc.id DESC LIMIT ")
         .bind(Bind::Int(limit));
-    Ok(sql
-        .fetch_all::<ChangeRecord>(pool)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    fetch_changes(&sql, pool).await
+}
+
+async fn fetch_changes(sql: &Sql, pool: &AnyPool) -> Result<Vec<StatusChangeItem>, sqlx::Error> {
+    let records = sql.fetch_all::<ChangeRecord>(pool).await?;
+    Ok(records.into_iter().map(Into::into).collect())
 }
 
 pub async fn history(
@@ -90,12 +90,7 @@ pub async fn history(
         .push(" WHERE r.reference = ")
         .bind(Bind::Text(reference.to_owned()))
         .push(" ORDER BY sc.seq");
-    Ok(sql
-        .fetch_all::<ChangeRecord>(pool)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    fetch_changes(&sql, pool).await
 }
 
 pub async fn recommendation_detail(

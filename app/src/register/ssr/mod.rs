@@ -306,7 +306,12 @@ async fn filtered_status_counts(
         .await?
         .into_iter()
         .collect();
-    Ok(statuses
+    Ok(counted(statuses, &counts))
+}
+
+/// Every status in order, with its count from `counts` (by status key; none is 0).
+pub(super) fn counted(statuses: &[StatusInfo], counts: &HashMap<String, i64>) -> Vec<StatusCount> {
+    statuses
         .iter()
         .map(|status| StatusCount {
             key: status.key.clone(),
@@ -314,7 +319,7 @@ async fn filtered_status_counts(
             closed: status.closed,
             count: counts.get(&status.key).copied().unwrap_or(0),
         })
-        .collect())
+        .collect()
 }
 
 /// Counts per status over the whole register (or as it stood on `as_of`).

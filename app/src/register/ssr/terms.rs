@@ -29,15 +29,7 @@ pub async fn licence_term_list(
     let mut all_counts = term_status_counts(pool, kind).await?;
     for (slug, name, statement) in terms {
         let counts = all_counts.remove(&slug).unwrap_or_default();
-        let counts = statuses
-            .iter()
-            .map(|status| StatusCount {
-                key: status.key.clone(),
-                name: status.name.clone(),
-                closed: status.closed,
-                count: counts.get(&status.key).copied().unwrap_or(0),
-            })
-            .collect();
+        let counts = counted(&statuses, &counts);
         out.push((
             LicenceTerm {
                 slug,

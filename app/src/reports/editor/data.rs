@@ -66,47 +66,35 @@ pub(super) struct Stored {
     pub first_published_at: Option<String>,
 }
 
-type StoredRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    i64,
-);
+/// A report's row, as the editor reads it.
+#[derive(sqlx::FromRow)]
+struct StoredRow {
+    slug: String,
+    kind: String,
+    title: String,
+    quarter: Option<String>,
+    date: String,
+    summary: String,
+    body: String,
+    state: String,
+    withdrawn_note: Option<String>,
+    updated_at: String,
+    first_published_at: Option<String>,
+    version: i64,
+}
 
 pub(super) async fn stored(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<Stored>, sqlx::Error> {
     let row: Option<StoredRow> = sqlx::query_as(
-        "SELECT slug, kind, title, quarter, report_date, summary, body_md, state, withdrawn_note, \
-         updated_at, first_published_at, version FROM reports WHERE id = $1",
+        "SELECT slug, kind, title, quarter, report_date AS date, summary, body_md AS body, state, \
+         withdrawn_note, updated_at, first_published_at, version FROM reports WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((
-        slug,
-        kind,
-        title,
-        quarter,
-        date,
-        summary,
-        body,
-        state,
-        withdrawn_note,
-        updated_at,
-        first_published_at,
-        version,
-    )) = row
-    else {
+    let Some(row) = row else {
         return Ok(None);
     };
     let links: Vec<(String, String)> = sqlx::query_as(
@@ -124,23 +112,23 @@ pub(super) async fn stored(
     };
     Ok(Some(Stored {
         form: ReportForm {
-            title,
-            slug,
-            kind,
-            quarter: quarter.unwrap_or_default(),
-            date,
-            summary,
-            body,
+            title: row.title,
+            slug: row.slug,
+            kind: row.kind,
+            quarter: row.quarter.unwrap_or_default(),
+            date: row.date,
+            summary: row.summary,
+            body: row.body,
             recommendations: of("recommendation").join(", "),
             values: of("value"),
             priorities: of("priority"),
             change_note: String::new(),
-            version,
+            version: row.version,
         },
-        state,
-        withdrawn_note,
-        updated_at,
-        first_published_at,
+        state: row.state,
+        withdrawn_note: row.withdrawn_note,
+        updated_at: row.updated_at,
+        first_published_at: row.first_published_at,
     }))
 }
 

@@ -7,6 +7,23 @@ use sqlx::AnyPool;
 use super::SearchDocument;
 use crate::html::markdown_to_text;
 
+/// A recommendation as the index reads it.
+#[derive(sqlx::FromRow)]
+struct RecommendationRow {
+    id: i64,
+    reference: String,
+    title: String,
+    summary: String,
+    said: String,
+    did: String,
+    status_key: String,
+    status_name: String,
+    engagement: String,
+    engagement_name: String,
+    date: String,
+}
+
+/// Every public document, for a full rebuild.
 pub async fn load(pool: &AnyPool) -> Result<Vec<SearchDocument>, sqlx::Error> {
     let mut documents = Vec::new();
     let names = |table: &str, link: &str, column: &str| {
@@ -30,28 +47,16 @@ pub async fn load(pool: &AnyPool) -> Result<Vec<SearchDocument>, sqlx::Error> {
             linked.entry(id).or_default().push(name);
         }
     }
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT r.id, r.reference, r.title, r.summary, r.what_you_said_md, r.what_we_did_md,
-                r.status_key, s.name, e.key, e.name, r.status_changed
+    let rows: Vec<RecommendationRow> = sqlx::query_as(
+        "SELECT r.id, r.reference, r.title, r.summary, r.what_you_said_md AS said,
+                r.what_we_did_md AS did, r.status_key, s.name AS status_name,
+                e.key AS engagement, e.name AS engagement_name, r.status_changed AS date
          FROM recommendations r JOIN statuses s ON s.key = r.status_key
          JOIN engagements e ON e.id = r.engagement_id",
     )
     .fetch_all(pool)
     .await?;
-    for (
+    for RecommendationRow {
         id,
         reference,
         title,
@@ -63,7 +68,7 @@ pub async fn load(pool: &AnyPool) -> Result<Vec<SearchDocument>, sqlx::Error> {
         engagement,
         engagement_name,
         date,
-    ) in rows
+    } in rows
     {
         let links = linked.remove(&id).unwrap_or_default().join(" ");
         documents.push(SearchDocument {
