@@ -43,12 +43,18 @@ pub fn SiteHeader() -> impl IntoView {
     let site = site_info();
     let path = use_location().pathname.get_untracked();
     // Signing in is offered to everyone, but only critical friends and staff have accounts.
-    let account: (&str, &str) = match crate::accounts::viewer_now() {
+    let viewer = crate::accounts::viewer_now();
+    let account: (&str, &str) = match &viewer {
         Some(_) => ("/account", "Your account"),
         None => ("/sign-in", "Sign in"),
     };
+    // Staff (editors and admins) reach their home from every page.
+    let staff = viewer
+        .filter(|v| v.may(crate::accounts::Permission::RecordStatusChanges))
+        .map(|_| ("/admin", "Staff"));
     let items = NAVIGATION
         .iter()
+        .chain(staff.iter())
         .chain(std::iter::once(&account))
         .map(|(href, label)| {
             let current = is_current_section(href, &path);
@@ -155,5 +161,52 @@ mod tests {
     fn a_section_is_current_on_its_sub_pages_but_not_on_lookalikes() {
         assert!(is_current_section("/actions", "/actions/PP-1"));
         assert!(!is_current_section("/actions", "/actions-archive"));
+    }
+}
+
+/// The staff area's sections, in order: `(key, address, label, admins only)`.
+const STAFF_SECTIONS: &[(&str, &str, &str, bool)] = &[
+    ("home", "/admin", "Staff home", false),
+    (
+        "register",
+        "/admin/engagements",
+        "Engagements and recommendations",
+        false,
+    ),
+    (
+        "content",
+        "/admin/content",
+        "Values, priorities and pages",
+        false,
+    ),
+    ("reports", "/admin/reports", "Reports", false),
+    ("policies", "/admin/policies", "Policies", false),
+    ("users", "/admin/users", "People", false),
+    ("audit", "/admin/audit", "Audit log", true),
+];
+
+/// The staff area's navigation, the same on every staff page; `current` is the section's
+/// key (`register`, `reports`, …).
+#[component]
+pub fn StaffNav(current: &'static str) -> impl IntoView {
+    let admin = crate::accounts::viewer_now()
+        .is_some_and(|v| v.may(crate::accounts::Permission::ViewAuditLog));
+    view! {
+        <nav class="candour-staff-nav" aria-label="Staff" data-test="staff-nav">
+            <ul class="nhsuk-list candour-staff-nav__list">
+                {STAFF_SECTIONS
+                    .iter()
+                    .filter(|(_, _, _, admins_only)| admin || !*admins_only)
+                    .map(|(key, href, label, _)| {
+                        let here = *key == current;
+                        view! {
+                            <li class="candour-staff-nav__item" class:candour-staff-nav__item--current=here>
+                                <a href=*href aria-current=here.then_some("true")>{*label}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
     }
 }

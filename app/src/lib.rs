@@ -53,7 +53,10 @@ use crate::{
         EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,
         ValuesPage, YouSaidWeDidPage,
     },
-    register::{follows::FollowedSection, staff::StaffRecordPage},
+    register::{
+        follows::FollowedSection,
+        staff::{CheckUpdatePage, StaffRecordPage},
+    },
     reports::{
         admin_pages::{AdminReportsPage, ReportEditorPage},
         pages::{ReportHistoryPage, ReportPage, ReportsPage},
@@ -144,6 +147,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/actions/:reference") view=StaffRecordPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/actions/:reference/check") view=CheckUpdatePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports/new") view=ReportEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports/:id") view=ReportEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/reports/:slug") view=ReportPage ssr=SsrMode::Async />

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The `candour` binary's library: configuration, start-up, the routes machines read, and
 //! the content importer.
 

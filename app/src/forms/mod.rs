@@ -5,12 +5,14 @@
 
 use std::collections::BTreeMap;
 
+pub mod date_input;
 pub mod fields;
 #[cfg(feature = "ssr")]
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+pub use date_input::{DateBox, DateInput, DateParts};
 pub use fields::{TextArea, TextField};
 
 use leptos::prelude::*;

@@ -23,6 +23,10 @@ pub const NOTICES: crate::forms::Notices = &[
     ),
     ("response-saved", "The response has been saved."),
     (
+        "recommendation-updated",
+        "The update has been recorded. This is the public page as everyone now sees it.",
+    ),
+    (
         "followed",
         "You follow this recommendation. Your account page lists it with any changes.",
     ),
@@ -42,8 +46,9 @@ pub fn form_routes() -> Vec<crate::accounts::FormRoute> {
         FormRoute::post("/account/follows/seen", Holder(P::ManageOwnAccount), "/account", follows::ssr::mark_seen),
         FormRoute::post("/actions/{reference}/follow", Holder(P::ManageOwnAccount), "/actions/{reference}", follows::ssr::follow),
         FormRoute::post("/actions/{reference}/unfollow", Holder(P::ManageOwnAccount), "/actions/{reference}", follows::ssr::unfollow),
-        FormRoute::post("/admin/actions/{reference}/status", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::ssr::record_status),
-        FormRoute::post("/admin/actions/{reference}/response", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::ssr::save_response),
+        FormRoute::post("/admin/actions/{reference}", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::update::change_update),
+        FormRoute::post("/admin/actions/{reference}/check", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::update::check_update).keeping_text(),
+        FormRoute::post("/admin/actions/{reference}/update", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::update::record_update).keeping_text(),
     ]
 }
 
@@ -107,9 +112,18 @@ pub struct RecommendationRow {
     pub closed: bool,
     pub raised: String,
     pub last_changed: String,
-    pub progress: i32,
+    /// Per cent done, for an open status only: a decision (a closed status) has none.
+    pub progress: Option<i32>,
+    /// For an open status only.
     pub target: Option<String>,
     pub overdue: bool,
+}
+
+impl RecommendationRow {
+    /// When the decision was made, for a closed status.
+    pub fn decided_on(&self) -> Option<&str> {
+        self.closed.then_some(self.last_changed.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

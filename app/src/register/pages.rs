@@ -265,13 +265,26 @@ pub fn RecommendationPage() -> impl IntoView {
                             <p class="nhsuk-body-s nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">{detail.status_description}</p>
                         </dd>
                     </div>
-                    <div class="nhsuk-summary-list__row">
-                        <dt class="nhsuk-summary-list__key">"Progress"</dt>
-                        <dd class="nhsuk-summary-list__value">
-                            <span class="candour-meter" aria-hidden="true"><span style=format!("width: {}%", row.progress)></span></span>
-                            {format!("{}% complete", row.progress)}
-                        </dd>
-                    </div>
+                    {match (row.decided_on(), row.progress) {
+                        (Some(day), _) => view! {
+                            <div class="nhsuk-summary-list__row">
+                                <dt class="nhsuk-summary-list__key">"Decision"</dt>
+                                <dd class="nhsuk-summary-list__value" data-test="decided-on">
+                                    "Decision made on " <time datetime=day.to_owned()>{display_date(day)}</time>
+                                </dd>
+                            </div>
+                        }.into_any(),
+                        (None, Some(progress)) => view! {
+                            <div class="nhsuk-summary-list__row">
+                                <dt class="nhsuk-summary-list__key">"Progress"</dt>
+                                <dd class="nhsuk-summary-list__value" data-test="progress">
+                                    <span class="candour-meter" aria-hidden="true"><span style=format!("width: {progress}%")></span></span>
+                                    {format!("{progress}% complete")}
+                                </dd>
+                            </div>
+                        }.into_any(),
+                        (None, None) => ().into_any(),
+                    }}
                     {row.target.clone().map(|target| view! {
                         <div class="nhsuk-summary-list__row">
                             <dt class="nhsuk-summary-list__key">"Target date"</dt>

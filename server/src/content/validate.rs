@@ -134,6 +134,12 @@ pub fn recommendations(
     errors: &mut Vec<ContentError>,
 ) {
     let statuses: HashSet<&str> = set.statuses.iter().map(|s| s.key.as_str()).collect();
+    let closed: HashSet<&str> = set
+        .statuses
+        .iter()
+        .filter(|s| s.closed)
+        .map(|s| s.key.as_str())
+        .collect();
     let values: HashSet<&str> = set.values.iter().map(|d| d.meta.slug.as_str()).collect();
     let priorities: HashSet<&str> = set
         .priorities
@@ -205,11 +211,37 @@ pub fn recommendations(
         if r.progress.is_some_and(|p| !(0..=100).contains(&p)) {
             problem("progress", "must be between 0 and 100".into());
         }
+        // A decision has been made: a percentage or a target date would contradict it.
+        if closed.contains(r.status.as_str()) {
+            if r.progress.is_some() {
+                problem(
+                    "progress",
+                    format!(
+                        "leave it out: {:?} is a decision, not work in progress",
+                        r.status
+                    ),
+                );
+            }
+            if r.target.is_some() {
+                problem(
+                    "target",
+                    format!(
+                        "leave it out: {:?} is a decision, so there is no target",
+                        r.status
+                    ),
+                );
+            }
+        }
         for link in &r.evidence {
-            if !(link.url.starts_with("https://") || link.url.starts_with("http://")) {
+            // Another website, or a page of Candour's own (`/reports/…`).
+            let own_page = link.url.starts_with('/') && !link.url.starts_with("//");
+            if !(link.url.starts_with("https://") || link.url.starts_with("http://") || own_page) {
                 problem(
                     "evidence.url",
-                    format!("{:?} must start with https:// or http://", link.url),
+                    format!(
+                        "{:?} must start with https:// or http://, or be a page of this site like /reports/public-panel-report",
+                        link.url
+                    ),
                 );
             }
         }

@@ -55,7 +55,14 @@ struct PublishedRecord {
     url: String,
 }
 
-fn publish(public_url: &str, record: OpenRecord) -> PublishedRecord {
+fn publish(public_url: &str, mut record: OpenRecord) -> PublishedRecord {
+    // Evidence on Candour's own pages is named by path in the content; machines get the
+    // whole address.
+    for link in &mut record.evidence {
+        if link.url.starts_with('/') {
+            link.url = format!("{public_url}{}", link.url);
+        }
+    }
     PublishedRecord {
         url: format!("{public_url}/actions/{}", record.reference),
         record,
@@ -284,10 +291,12 @@ pub fn openapi_document(public_url: &str) -> Value {
                 "status": {"type": "string"}, "status_name": {"type": "string"}, "closed": {"type": "boolean"},
                 "status_changed": {"type": "string", "format": "date"}, "status_note": {"type": "string"},
                 "team": {"type": "string"}, "target": {"type": ["string", "null"], "format": "date"},
-                "progress": {"type": ["integer", "null"]}, "overdue": {"type": "boolean"},
+                "progress": {"type": ["integer", "null"], "minimum": 0, "maximum": 100, "description": "Per cent done, for an open status only; null for a decision."},
+                "decided_on": {"type": ["string", "null"], "format": "date", "description": "When the decision was made, for a closed status."},
+                "overdue": {"type": "boolean"},
                 "values": {"type": "array", "items": {"type": "string"}}, "priorities": {"type": "array", "items": {"type": "string"}},
                 "what_you_said": {"type": "string", "description": "Markdown"}, "what_we_did": {"type": "string", "description": "Markdown"},
-                "evidence": {"type": "array", "items": {"type": "object", "properties": {"title": {"type": "string"}, "url": {"type": "string"}}}},
+                "evidence": {"type": "array", "items": {"type": "object", "properties": {"title": {"type": "string"}, "url": {"type": "string", "format": "uri"}}}},
                 "history": {"type": "array", "items": {"$ref": "#/components/schemas/StatusChange"}},
                 "url": {"type": "string", "format": "uri"}}}
         }}

@@ -99,6 +99,12 @@ async fn an_edited_file_updates_its_record_and_appends_history() {
         .trim_start_matches("status = ")
         .trim_matches('"')
         .to_owned();
+    // A decision has no progress figure or target date.
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("progress = ") && !l.starts_with("target = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let edited = text.replacen(&status_line, "status = \"implemented\"", 1).replacen(
         "\n+++\n",
         &format!(

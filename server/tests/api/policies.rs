@@ -716,10 +716,11 @@ async fn a_comment_posted_after_the_session_ended_is_kept_and_offered_back() {
 #[tokio::test]
 async fn published_policies_are_found_by_search_and_filtered_by_kind() {
     let app = spawn_app().await;
+    // The recommendations about the policy carry its name too, so it is among the first five.
     let urls = search_urls(&app, "commercial%20access%20benefit").await;
     assert!(
         urls.iter()
-            .take(3)
+            .take(5)
             .any(|u| u == "/policies/commercial-access"),
         "{urls:?}"
     );

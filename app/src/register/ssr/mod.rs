@@ -33,7 +33,7 @@ struct RowRecord {
     closed: i64,
     raised: String,
     last_changed: String,
-    progress: i64,
+    progress: Option<i64>,
     target: Option<String>,
 }
 
@@ -52,7 +52,7 @@ impl RowRecord {
             closed,
             raised: self.raised,
             last_changed: self.last_changed,
-            progress: self.progress.clamp(0, 100) as i32,
+            progress: self.progress.map(|p| p.clamp(0, 100) as i32),
             target: self.target,
             overdue,
         }
@@ -87,14 +87,15 @@ fn push_status_source(sql: &mut Sql, as_of: Option<&str>) {
     }
 }
 
-/// Progress shown for a row: the recommendation's own figure while its status is the
-/// current one, otherwise the status's default.
+/// Progress shown for a row: none for a decision (a closed status); the recommendation's
+/// own figure while its status is the current one, otherwise the status's default.
 const ROW_COLUMNS: &str = "r.reference, r.title, r.summary, e.key AS engagement_key,
     e.name AS engagement_name, st.status_key, s.name AS status_name, s.closed, r.raised,
     st.status_changed AS last_changed,
-    CASE WHEN st.status_key = r.status_key AND st.status_changed = r.status_changed
+    CASE WHEN s.closed = 1 THEN NULL
+         WHEN st.status_key = r.status_key AND st.status_changed = r.status_changed
          THEN COALESCE(r.progress, s.progress) ELSE s.progress END AS progress,
-    r.target";
+    CASE WHEN s.closed = 1 THEN NULL ELSE r.target END AS target";
 
 /// FROM … WHERE … for the register, with every filter but (optionally) the status one.
 fn push_filtered_from(sql: &mut Sql, query: &RegisterQuery, with_status: bool) {

@@ -21,8 +21,12 @@ pub struct OpenRecord {
     pub status_changed: String,
     pub status_note: String,
     pub team: String,
+    /// For an open status only.
     pub target: Option<String>,
+    /// Per cent done, when given, for an open status only.
     pub progress: Option<i64>,
+    /// When the decision was made, for a closed status (`YYYY-MM-DD`).
+    pub decided_on: Option<String>,
     pub overdue: bool,
     pub values: Vec<String>,
     pub priorities: Vec<String>,
@@ -154,7 +158,9 @@ async fn open_records_matching(
         .map(|row| {
             let history = history.remove(&row.reference).unwrap_or_default();
             let closed = row.closed == 1;
+            let decided_on = closed.then(|| row.status_changed.clone());
             OpenRecord {
+                decided_on,
                 overdue: !closed && row.target.as_deref().is_some_and(|t| t < today.as_str()),
                 status_note: history.last().map(|h| h.note.clone()).unwrap_or_default(),
                 values: values.remove(&row.id).unwrap_or_default(),
@@ -171,8 +177,9 @@ async fn open_records_matching(
                 closed,
                 status_changed: row.status_changed,
                 team: row.team,
-                target: row.target,
-                progress: row.stored_progress,
+                // A decision has no progress figure and no target date.
+                target: row.target.filter(|_| !closed),
+                progress: row.stored_progress.filter(|_| !closed),
                 what_you_said: row.what_you_said_md,
                 what_we_did: row.what_we_did_md,
             }
