@@ -18,6 +18,7 @@ pub mod register;
 pub mod reports;
 pub mod search;
 pub mod site;
+pub mod staff;
 
 #[cfg(feature = "ssr")]
 pub mod audit;
@@ -54,6 +55,10 @@ use crate::{
         ValuesPage, YouSaidWeDidPage,
     },
     register::{
+        editing::{
+            AdminEngagementsPage, EngagementEditorPage, RecommendationDetailsPage,
+            RecommendationNewPage,
+        },
         follows::FollowedSection,
         staff::{CheckUpdatePage, StaffRecordPage},
     },
@@ -62,6 +67,7 @@ use crate::{
         pages::{ReportHistoryPage, ReportPage, ReportsPage},
     },
     search::pages::SearchPage,
+    staff::StaffHomePage,
 };
 
 /// The HTML document around every page.
@@ -143,9 +149,15 @@ pub fn App() -> impl IntoView {
                             }
                             ssr=SsrMode::Async
                         />
+                        <Route path=path!("/admin") view=StaffHomePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/engagements") view=AdminEngagementsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/engagements/new") view=EngagementEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/engagements/:key") view=EngagementEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/actions/new") view=RecommendationNewPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/actions/:reference/details") view=RecommendationDetailsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/actions/:reference") view=StaffRecordPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/actions/:reference/check") view=CheckUpdatePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports/new") view=ReportEditorPage ssr=SsrMode::Async />

@@ -188,6 +188,12 @@ pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
     Ok(ssr::current_viewer())
 }
 
+/// The signed-in member of staff (editor or admin), for the staff home.
+#[server(prefix = "/_fn", endpoint = "staff")]
+pub async fn get_staff_viewer() -> Result<Viewer, AppError> {
+    ssr::require(Permission::RecordStatusChanges)
+}
+
 #[server(prefix = "/_fn", endpoint = "accounts")]
 pub async fn get_accounts() -> Result<AccountsOverview, AppError> {
     let viewer = ssr::require(Permission::InviteCriticalFriends)?;

@@ -13,6 +13,7 @@ use crate::{
     components::{loaded, page_title, Pagination},
     dates::display_time,
     forms::{feedback, DoneNotice, ErrorSummary, TextField},
+    layout::StaffNav,
 };
 
 fn new_password_hint() -> &'static str {
@@ -290,6 +291,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         let role_error = feedback("invite").and_then(|f| f.error_for("role"));
         view! {
             <Title text=page_title("People and invitations") />
+            <StaffNav current="users" />
             <DoneNotice notices=super::NOTICES />
             <ErrorSummary form="invite" />
             <ErrorSummary form="accounts" />
@@ -467,6 +469,7 @@ pub fn AuditLogPage() -> impl IntoView {
                 |current: &Option<String>, value: &str| current.as_deref() == Some(value);
             view! {
                 <Title text=page_title("Audit log") />
+                <StaffNav current="audit" />
                 <h1>"Audit log"</h1>
                 <p>"Every change made by someone signed in: when, who, what, and a summary of before and after. Entries are never changed or removed."</p>
                 <form method="get" action="/admin/audit" class="candour-filters candour-filters--inline" data-test="audit-filters">

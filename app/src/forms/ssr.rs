@@ -70,10 +70,33 @@ pub fn trimmed<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Stri
     Ok(text.trim().to_owned())
 }
 
-/// A posted form: its fields as the form's own struct, and the reply being prepared.
+/// A posted form: its fields as the form's own struct, every `(name, value)` pair as
+/// posted (for rows of fields a page numbers, like `evidence-2-url`), and the reply being
+/// prepared.
 pub struct Posted<F> {
     pub form: F,
+    pub pairs: Vec<(String, String)>,
     pub reply: Reply,
+}
+
+impl<F> Posted<F> {
+    /// Every value posted under `name` (a group of checkboxes), in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// The value posted under `name`, trimmed (empty when there is none).
+    pub fn value(&self, name: &str) -> String {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    }
 }
 
 /// Reads a posted form into `F` and checks it with `F`'s rules (garde). Every message goes
@@ -107,7 +130,8 @@ where
             }
         }
     }
-    Posted { form, reply }
+    let pairs = url::form_urlencoded::parse(&bytes).into_owned().collect();
+    Posted { form, pairs, reply }
 }
 
 /// What a form handler answers: `Ok` when the form was done (a redirect, or its page with
@@ -144,6 +168,20 @@ impl Reply {
 
     pub fn has_errors(&self) -> bool {
         self.feedback.has_errors()
+    }
+
+    /// Puts the messages in the order of the fields on the page (the error summary lists
+    /// them in that order). A field matches an entry by name, or as one of its parts
+    /// (`started-day` belongs to `started`, `figure-2-label` to `figure`); fields not
+    /// listed go last.
+    pub fn order_errors(&mut self, order: &[&str]) {
+        let rank = |field: &str| {
+            order
+                .iter()
+                .position(|entry| field == *entry || field.starts_with(&format!("{entry}-")))
+                .unwrap_or(order.len())
+        };
+        self.feedback.errors.sort_by_key(|(field, _)| rank(field));
     }
 
     /// Replaces what the page shows in `field` when it is shown again (for example the

@@ -12,6 +12,7 @@ use crate::{
     dates::display_date,
     dates::display_time,
     forms::{feedback, DoneNotice, ErrorSummary, TextArea, TextField},
+    layout::StaffNav,
 };
 
 #[component]
@@ -30,6 +31,7 @@ pub fn AdminPoliciesPage() -> impl IntoView {
     loaded(get_admin_policies, |policies| {
         view! {
             <Title text=page_title("Draft and publish policies") />
+            <StaffNav current="policies" />
             <DoneNotice notices=super::NOTICES />
             <h1>"Draft and publish policies"</h1>
             <p>"Write a draft, open it for review by Digital Critical Friends, answer every comment, then publish. Publishing makes the text, the comments and the answers public."</p>
@@ -96,6 +98,7 @@ fn Editor(policy: PolicyEditor) -> impl IntoView {
     let closes_default = policy.suggested_closes.clone();
     view! {
         <Title text=page_title(&heading) />
+        <StaffNav current="policies" />
         <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
             <ol class="nhsuk-breadcrumb__list">
                 <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/admin/policies">"Draft and publish policies"</a></li>
@@ -210,4 +213,61 @@ fn Editor(policy: PolicyEditor) -> impl IntoView {
             </table>
         })}
     }
+}
+
+/// The policies' part of the staff home: reviews open now, with how many comments still
+/// need an answer, and drafts.
+#[component]
+pub fn PoliciesPanel() -> impl IntoView {
+    loaded(get_admin_policies, |policies| {
+        let reviews: Vec<_> = policies
+            .iter()
+            .filter(|p| p.state == "in_review")
+            .cloned()
+            .collect();
+        let drafts: Vec<_> = policies
+            .iter()
+            .filter(|p| p.state == "draft")
+            .cloned()
+            .collect();
+        view! {
+            <section aria-labelledby="reviews-heading" data-test="open-reviews">
+                <h2 id="reviews-heading">"Policy reviews open now"</h2>
+                {if reviews.is_empty() {
+                    view! { <p>"No review is open."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="nhsuk-list nhsuk-list--bullet">
+                            {reviews.into_iter().map(|p| view! {
+                                <li>
+                                    <a href=format!("/review/{}", p.slug)>{p.title.clone()}</a>
+                                    {p.review_closes.as_deref().map(|c| format!(", closes {}", display_date(c)))}
+                                    ". "
+                                    {if p.unanswered == 0 {
+                                        view! { <span>"Every comment has an answer."</span> }.into_any()
+                                    } else {
+                                        view! { <a href=format!("/review/{}#comments", p.slug) data-test="unanswered">{format!("{} comment{} need{} an answer", p.unanswered, if p.unanswered == 1 { "" } else { "s" }, if p.unanswered == 1 { "s" } else { "" })}</a> }.into_any()
+                                    }}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section aria-labelledby="draft-policies-heading">
+                <h2 id="draft-policies-heading">"Draft policies"</h2>
+                {if drafts.is_empty() {
+                    view! { <p>"No policy is being drafted."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="nhsuk-list nhsuk-list--bullet">
+                            {drafts.into_iter().map(|p| view! {
+                                <li><a href=format!("/admin/policies/{}", p.id)>{p.title.clone()}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        }
+    })
 }

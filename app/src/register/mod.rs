@@ -2,6 +2,8 @@
 //! status, the SDE's response and the dated history in between.
 
 pub mod components;
+pub mod dashboard;
+pub mod editing;
 pub mod follows;
 pub mod pages;
 pub mod query;
@@ -22,6 +24,15 @@ pub const NOTICES: crate::forms::Notices = &[
         "The status change has been recorded and added to the public history.",
     ),
     ("response-saved", "The response has been saved."),
+    ("engagement-saved", "The engagement has been saved."),
+    (
+        "recommendation-added",
+        "The recommendation has been added. This is its public page: it is in the register, search, feeds and open data now.",
+    ),
+    (
+        "details-saved",
+        "The wording and details have been saved. Any earlier wording is shown below with its reason.",
+    ),
     (
         "recommendation-updated",
         "The update has been recorded. This is the public page as everyone now sees it.",
@@ -46,6 +57,10 @@ pub fn form_routes() -> Vec<crate::accounts::FormRoute> {
         FormRoute::post("/account/follows/seen", Holder(P::ManageOwnAccount), "/account", follows::ssr::mark_seen),
         FormRoute::post("/actions/{reference}/follow", Holder(P::ManageOwnAccount), "/actions/{reference}", follows::ssr::follow),
         FormRoute::post("/actions/{reference}/unfollow", Holder(P::ManageOwnAccount), "/actions/{reference}", follows::ssr::unfollow),
+        FormRoute::post("/admin/engagements/new", Holder(P::RecordStatusChanges), "/admin/engagements/new", editing::engagements::create).keeping_text(),
+        FormRoute::post("/admin/engagements/{key}", Holder(P::RecordStatusChanges), "/admin/engagements/{key}", editing::engagements::update).keeping_text(),
+        FormRoute::post("/admin/actions/new", Holder(P::RecordStatusChanges), "/admin/actions/new", editing::recommendations::create).keeping_text(),
+        FormRoute::post("/admin/actions/{reference}/details", Holder(P::RecordStatusChanges), "/admin/actions/{reference}/details", editing::recommendations::save_details).keeping_text(),
         FormRoute::post("/admin/actions/{reference}", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::update::change_update),
         FormRoute::post("/admin/actions/{reference}/check", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::update::check_update).keeping_text(),
         FormRoute::post("/admin/actions/{reference}/update", Holder(P::RecordStatusChanges), "/admin/actions/{reference}", staff::update::record_update).keeping_text(),

@@ -251,7 +251,11 @@ pub fn RecommendationPage() -> impl IntoView {
                 {crate::accounts::viewer_now()
                     .filter(|viewer| viewer.may(crate::accounts::Permission::RecordStatusChanges))
                     .map(|_| view! {
-                        <p><a class="nhsuk-button nhsuk-button--secondary" href=format!("/admin/actions/{}", row.reference) data-test="staff-update">"Update this recommendation"</a></p>
+                        <p>
+                            <a class="nhsuk-button nhsuk-button--secondary" href=format!("/admin/actions/{}", row.reference) data-test="staff-update">"Update this recommendation"</a>
+                            " "
+                            <a class="nhsuk-button nhsuk-button--secondary" href=format!("/admin/actions/{}/details", row.reference) data-test="staff-details">"Wording and details"</a>
+                        </p>
                     })}
                 {crate::accounts::viewer_now().map(|_| view! {
                     <crate::register::follows::FollowButton reference=row.reference.clone() />
@@ -313,6 +317,7 @@ pub fn RecommendationPage() -> impl IntoView {
                     <section class="nhsuk-grid-column-one-half" aria-labelledby="you-said">
                         <h2 id="you-said">"You said"</h2>
                         <div class="candour-prose" inner_html=detail.what_you_said.into_inner()></div>
+                        <crate::register::editing::EarlierWordings reference=row.reference.clone() />
                     </section>
                     <section class="nhsuk-grid-column-one-half" aria-labelledby="we-did">
                         <h2 id="we-did">"What we did"</h2>

@@ -18,6 +18,7 @@ use crate::{
     components::{loaded, page_title},
     dates::display_time,
     forms::{feedback, textarea_text, DoneNotice, ErrorSummary, TextField},
+    layout::StaffNav,
 };
 
 #[component]
@@ -25,6 +26,7 @@ pub fn AdminReportsPage() -> impl IntoView {
     loaded(get_editor_reports, |reports| {
         view! {
             <Title text=page_title("Write and publish reports") />
+            <StaffNav current="reports" />
             <DoneNotice notices=super::NOTICES />
             <h1>"Write and publish reports"</h1>
             <p><a class="nhsuk-button" href="/admin/reports/new" data-test="new-report">"Write a new report"</a></p>
@@ -127,6 +129,7 @@ fn Editor(data: EditorData) -> impl IntoView {
     let body_error = error("body");
     view! {
         <Title text=page_title(heading) />
+        <StaffNav current="reports" />
         <DoneNotice notices=super::NOTICES />
         <ErrorSummary form="report" />
         <ErrorSummary form="withdraw" />
@@ -338,4 +341,28 @@ fn PlainLanguageHelp(help: Signal<Readability>) -> impl IntoView {
             </div>
         </aside>
     }
+}
+
+/// The reports' part of the staff home: drafts not yet published.
+#[component]
+pub fn ReportsPanel() -> impl IntoView {
+    loaded(get_editor_reports, |reports| {
+        let drafts: Vec<_> = reports.into_iter().filter(|r| r.state == "draft").collect();
+        view! {
+            <section aria-labelledby="draft-reports-heading" data-test="draft-reports">
+                <h2 id="draft-reports-heading">"Draft reports"</h2>
+                {if drafts.is_empty() {
+                    view! { <p>"No report is being drafted."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="nhsuk-list nhsuk-list--bullet">
+                            {drafts.into_iter().map(|r| view! {
+                                <li><a href=format!("/admin/reports/{}", r.id)>{r.title.clone()}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        }
+    })
 }

@@ -49,6 +49,10 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/admin/reports/{id}", STAFF),
     ("POST", "/admin/reports/{id}/withdraw", STAFF),
     ("POST", "/admin/reports/discard-kept", STAFF),
+    ("POST", "/admin/engagements/new", STAFF),
+    ("POST", "/admin/engagements/{key}", STAFF),
+    ("POST", "/admin/actions/new", STAFF),
+    ("POST", "/admin/actions/{reference}/details", STAFF),
     ("POST", "/admin/actions/{reference}", STAFF),
     ("POST", "/admin/actions/{reference}/check", STAFF),
     ("POST", "/admin/actions/{reference}/update", STAFF),
@@ -88,6 +92,13 @@ const SERVER_FNS: &[(&str, &[Who], &str)] = &[
     ("/_fn/report-editor", STAFF, "conflict=false"),
     ("/_fn/report-preview", STAFF, "body=Hello"),
     ("/_fn/staff-record", STAFF, "reference=PP-1"),
+    ("/_fn/staff", STAFF, ""),
+    ("/_fn/staff-register", STAFF, ""),
+    ("/_fn/admin-engagements", STAFF, ""),
+    ("/_fn/engagement-editor", STAFF, "key=public-panel"),
+    ("/_fn/new-recommendation", STAFF, "engagement=public-panel"),
+    ("/_fn/recommendation-details", STAFF, "reference=PP-1"),
+    ("/_fn/wordings", EVERYONE, "reference=PP-1"),
     ("/_fn/staff-update-preview", STAFF, "reference=PP-1&values[summary]=Where+it+stands&values[what_we_did]=Work&values[team]=Board"),
     ("/_fn/follow-state", EVERYONE, "reference=PP-1"),
     ("/_fn/policies", EVERYONE, ""),
@@ -147,6 +158,7 @@ async fn concrete_path(app: &TestApp, pattern: &str) -> String {
     pattern
         .replace("{token}", "0000")
         .replace("{reference}", "PP-1")
+        .replace("{key}", "public-panel")
 }
 
 /// A policy in review with one comment (made once per app): (policy id, comment id).

@@ -10,6 +10,7 @@ mod pages;
 mod policies;
 mod postgres;
 mod register;
+mod register_editing;
 mod report_editor;
 mod reports;
 mod search;

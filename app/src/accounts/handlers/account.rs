@@ -47,7 +47,7 @@ pub async fn change_name(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { form, reply } = read::<NameForm>(request, "name", PAGE).await;
+    let Posted { form, reply, .. } = read::<NameForm>(request, "name", PAGE).await;
     let reply = reply.mistakes(&state).await?;
     let name = form.display_name.trim().to_owned();
     reply
@@ -104,7 +104,9 @@ pub async fn change_password(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { form, mut reply } = read::<PasswordForm>(request, "password", PAGE).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<PasswordForm>(request, "password", PAGE).await;
     check_own_password(
         &state,
         &mut reply,
@@ -152,7 +154,7 @@ pub async fn end_session(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { form, reply } = read::<SessionForm>(request, "sessions", PAGE).await;
+    let Posted { form, reply, .. } = read::<SessionForm>(request, "sessions", PAGE).await;
     reply
         .write(&state, viewer.actor(), "session-ended", async |tx| {
             if !session_store::end_session(tx, viewer.id, &form.session).await? {
@@ -206,7 +208,9 @@ pub async fn delete_account(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { form, mut reply } = read::<DeleteForm>(request, "delete", PAGE).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<DeleteForm>(request, "delete", PAGE).await;
     check_own_password(
         &state,
         &mut reply,

@@ -57,7 +57,9 @@ pub async fn invite(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { form, mut reply } = read::<InviteForm>(request, "invite", PAGE).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<InviteForm>(request, "invite", PAGE).await;
     let email = users::normalise_email(&form.email);
     reply.keep_value("email", email.clone());
     let role = Role::parse(&form.role);
@@ -247,7 +249,9 @@ pub async fn change_role(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { form, mut reply } = read::<RoleForm>(request, "accounts", PAGE).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<RoleForm>(request, "accounts", PAGE).await;
     let Some(role) = Role::parse(&form.role) else {
         reply.error(&format!("account-{id}"), "Choose a role");
         return Err(reply.again(&state, StatusCode::UNPROCESSABLE_ENTITY).await);

@@ -129,7 +129,9 @@ pub async fn sign_in(
     session: Session,
     request: Request,
 ) -> Answer {
-    let Posted { form, mut reply } = read::<SignInForm>(request, "sign-in", SIGN_IN).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<SignInForm>(request, "sign-in", SIGN_IN).await;
     let email = form.email.trim().to_owned();
     let next = safe_next(
         Some(&form.next)
@@ -226,7 +228,9 @@ pub async fn accept_invite(
     request: Request,
 ) -> Answer {
     let page = format!("/invite/{token}");
-    let Posted { form, mut reply } = read::<NewAccountForm>(request, "invite", page).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<NewAccountForm>(request, "invite", page).await;
     let name = form.display_name.trim().to_owned();
     check_new_password(&mut reply, &form.new_password, &form.confirm_password);
     let reply = reply.mistakes(&state).await?;
@@ -299,7 +303,9 @@ pub async fn reset_password(
     request: Request,
 ) -> Answer {
     let page = format!("/reset/{token}");
-    let Posted { form, mut reply } = read::<NewPasswordForm>(request, "reset", page).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<NewPasswordForm>(request, "reset", page).await;
     check_new_password(&mut reply, &form.new_password, &form.confirm_password);
     let reply = reply.mistakes(&state).await?;
     let hash = match passwords::hash_password(form.new_password).await {

@@ -42,7 +42,7 @@ async fn posted_to_review<F>(
 where
     F: serde::de::DeserializeOwned + Default + garde::Validate<Context = ()>,
 {
-    let Posted { form, reply } = read::<F>(request, form_name, review_page(slug)).await;
+    let Posted { form, reply, .. } = read::<F>(request, form_name, review_page(slug)).await;
     type Row = (i64, i64, String, Option<String>, String, i64);
     let found: Result<Option<Row>, _> = sqlx::query_as(
         "SELECT p.id, v.id, v.state, v.review_closes, v.blocks_json, v.review_public

@@ -84,8 +84,9 @@ pub async fn create(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { form, mut reply } =
-        read::<DraftForm>(request, "policy", "/admin/policies/new").await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<DraftForm>(request, "policy", "/admin/policies/new").await;
     let slug = match form.slug.as_str() {
         "" => slugify(&form.title),
         slug => slug.to_owned(),
@@ -172,7 +173,7 @@ async fn posted_to_policy<F>(
 where
     F: serde::de::DeserializeOwned + Default + garde::Validate<Context = ()>,
 {
-    let Posted { form, reply } = read::<F>(request, form_name, editor_page(id)).await;
+    let Posted { form, reply, .. } = read::<F>(request, form_name, editor_page(id)).await;
     match newest_for(state, id).await {
         Ok(Some(newest)) => Ok((form, reply, newest)),
         Ok(None) => Err(reply.not_found(state).await),

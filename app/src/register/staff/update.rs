@@ -350,7 +350,9 @@ pub async fn check_update(
     Path(reference): Path<String>,
     request: Request,
 ) -> Answer {
-    let Posted { form, mut reply } = read::<UpdateForm>(request, "update", page(&reference)).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<UpdateForm>(request, "update", page(&reference)).await;
     let Some(record) = record_now(&state, &reference).await.map_err(internal)? else {
         return Err(reply.not_found(&state).await);
     };
@@ -380,7 +382,9 @@ pub async fn record_update(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { form, mut reply } = read::<UpdateForm>(request, "update", page(&reference)).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<UpdateForm>(request, "update", page(&reference)).await;
     reply.page = page(&reference);
     let to = format!("/actions/{}", reference.to_uppercase());
     reply

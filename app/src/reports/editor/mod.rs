@@ -185,7 +185,9 @@ async fn check_before(
 /// Saves the form: `action` is `preview` (nothing saved), `save` or `publish`.
 async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Request) -> Answer {
     let page = draft_key(id);
-    let Posted { form, mut reply } = read::<ReportPost>(request, "report", page.clone()).await;
+    let Posted {
+        form, mut reply, ..
+    } = read::<ReportPost>(request, "report", page.clone()).await;
     let (form, action) = form.into_form();
     // Shown again as the editor reads it (checkbox lists joined, the address made).
     reply.feedback.values = form.to_fields();
@@ -303,7 +305,7 @@ pub async fn withdraw(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { form, reply } =
+    let Posted { form, reply, .. } =
         read::<WithdrawForm>(request, "withdraw", draft_key(Some(id))).await;
     let reply = reply.mistakes(&state).await?;
     let reason = form.reason;
