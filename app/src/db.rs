@@ -163,6 +163,27 @@ pub async fn bump_content_version(conn: &mut sqlx::AnyConnection) -> Result<(), 
     Ok(())
 }
 
+/// Marks an item of the site's fixed content (`kind` engagement, value, priority, page or
+/// glossary) as changed in the browser, inside the change's transaction, so that
+/// `candour import` keeps it (reporting a conflict) rather than overwriting it with an
+/// older file. An item already recorded as in sync keeps its record: the import sees the
+/// database's copy differ from it.
+pub async fn mark_edited_in_browser(
+    conn: &mut sqlx::AnyConnection,
+    kind: &str,
+    key: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO content_sync (kind, key, synced_hash) VALUES ($1, $2, 'edited in the browser')
+         ON CONFLICT (kind, key) DO NOTHING",
+    )
+    .bind(kind)
+    .bind(key)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A statement with `$n` placeholders built up piece by piece. (`sqlx::QueryBuilder` writes
 /// `?` for the Any driver, which PostgreSQL refuses.)
 #[derive(Default)]

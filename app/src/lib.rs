@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod components;
+pub mod content;
 pub mod dates;
 pub mod error;
 pub mod forms;
@@ -43,6 +44,7 @@ use crate::{
     accounts::pages::{
         AccountPage, AdminUsersPage, AuditLogPage, InvitePage, ResetPage, SignInPage,
     },
+    content::{ContentEditorPage, ContentListPage, GlossaryEditorPage},
     layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{ContentPage, HomePage, NotFound},
     policies::{
@@ -153,6 +155,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/content") view=ContentListPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/values/:slug") view=|| view! { <ContentEditorPage part="values" /> } ssr=SsrMode::Async />
+                        <Route path=path!("/admin/priorities/:slug") view=|| view! { <ContentEditorPage part="priorities" /> } ssr=SsrMode::Async />
+                        <Route path=path!("/admin/pages/:slug") view=|| view! { <ContentEditorPage part="pages" /> } ssr=SsrMode::Async />
+                        <Route path=path!("/admin/glossary") view=GlossaryEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/engagements") view=AdminEngagementsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/engagements/new") view=EngagementEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/engagements/:key") view=EngagementEditorPage ssr=SsrMode::Async />

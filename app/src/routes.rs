@@ -13,6 +13,7 @@ pub fn form_routes() -> Vec<FormRoute> {
         crate::register::form_routes(),
         crate::reports::form_routes(),
         crate::policies::form_routes(),
+        crate::content::form_routes(),
     ]
     .into_iter()
     .flatten()

@@ -197,7 +197,7 @@ fn Editor(data: EditorData) -> impl IntoView {
                     </div>
                 </div>
             </div>
-            <BodyEditor initial=form.body.clone() preview=preview error=body_error />
+            <BodyEditor label="The report".to_owned() initial=form.body.clone() preview=preview error=body_error />
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
                     <TextField form="report" name="recommendations" label="Recommendations this report is about (optional)" hint="References separated by commas, like PP-17, DCF-3" value=form.recommendations.clone() />
@@ -242,7 +242,12 @@ fn WithdrawForm(id: i64) -> impl IntoView {
 /// The Markdown box with its preview and plain-language help. Without JavaScript this is
 /// plain HTML inside the form; with it, the preview and figures follow the typing.
 #[island]
-fn BodyEditor(initial: String, preview: Preview, error: Option<String>) -> impl IntoView {
+pub fn BodyEditor(
+    label: String,
+    initial: String,
+    preview: Preview,
+    error: Option<String>,
+) -> impl IntoView {
     let (current, set_current) = signal(preview);
     let (status, set_status) = signal(String::new());
     let generation = StoredValue::new(0_u64);
@@ -276,7 +281,7 @@ fn BodyEditor(initial: String, preview: Preview, error: Option<String>) -> impl 
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <div class="nhsuk-form-group" class:nhsuk-form-group--error=has_error>
-                    <label class="nhsuk-label" for="body">"The report"</label>
+                    <label class="nhsuk-label" for="body">{label}</label>
                     <div class="nhsuk-hint" id="body-hint">"Markdown: ## for a heading, * for a bullet, [words](address) for a link. Raw HTML is shown as text."</div>
                     {error.map(|m| view! { <span class="nhsuk-error-message" id="body-error"><span class="nhsuk-u-visually-hidden">"Error: "</span>{m}</span> })}
                     <textarea class="nhsuk-textarea candour-editor__body" id="body" name="body" rows="20" aria-describedby="body-hint" on:input=on_input data-test="body">{textarea_text(&initial)}</textarea>

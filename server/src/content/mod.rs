@@ -3,6 +3,7 @@
 
 pub mod files;
 mod store;
+mod sync;
 mod validate;
 
 use std::{
@@ -251,27 +252,7 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
     for (position, status) in content.statuses.iter().enumerate() {
         store::upsert_status(&mut tx, status, position as i64).await?;
     }
-    for engagement in &content.engagements {
-        store::upsert_engagement(&mut tx, engagement).await?;
-    }
-    for value in &content.values {
-        store::upsert_term(&mut tx, "core_values", value).await?;
-    }
-    for priority in &content.priorities {
-        store::upsert_term(&mut tx, "research_priorities", priority).await?;
-    }
-    store::replace_glossary(&mut tx, &content.glossary).await?;
-    for (slug, page) in &content.pages {
-        app::pages::ssr::upsert_page(
-            &mut tx,
-            slug,
-            &page.meta.title,
-            &page.meta.summary,
-            &page.body,
-            &now,
-        )
-        .await?;
-    }
+    import_fixed_content(&mut tx, content, &now, &mut report).await?;
 
     let existing: HashMap<String, (Document<RecommendationFile>, String)> =
         store::recommendations(&mut tx)
@@ -322,6 +303,124 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
     app::db::bump_content_version(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// The file's text, as written out (the same writer for the file and the database's copy).
+fn text<T: serde::Serialize>(doc: &Document<T>) -> anyhow::Result<String> {
+    Ok(write_document(&doc.meta, &doc.body)?)
+}
+
+fn glossary_text(terms: &[GlossaryEntry]) -> anyhow::Result<String> {
+    let mut term: Vec<GlossaryEntry> = terms
+        .iter()
+        .map(|t| GlossaryEntry {
+            word: t.word.trim().to_owned(),
+            plain: t.plain.trim().to_owned(),
+        })
+        .collect();
+    term.sort_by(|a, b| a.word.cmp(&b.word));
+    Ok(toml::to_string(&GlossaryFile { term })?)
+}
+
+/// Engagements, values, priorities, pages and the glossary: a file is imported unless
+/// the item was changed in the browser since it was last in sync (then a conflict).
+async fn import_fixed_content(
+    tx: &mut sqlx::AnyConnection,
+    content: &ContentSet,
+    now: &str,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    let conflict = |report: &mut ImportReport, what: String| {
+        report.conflicts.push(format!(
+            "{what}: changed in the web app since the last import or export, and its file differs; the database was kept (export to see its current text)"
+        ));
+    };
+    let stored: HashMap<String, String> = store::engagements(tx)
+        .await?
+        .iter()
+        .map(|d| Ok((d.meta.key.clone(), text(d)?)))
+        .collect::<anyhow::Result<_>>()?;
+    for doc in &content.engagements {
+        let file = text(doc)?;
+        match sync::compare(
+            tx,
+            "engagement",
+            &doc.meta.key,
+            &file,
+            stored.get(&doc.meta.key).map(String::as_str),
+        )
+        .await?
+        {
+            sync::Sync::Import => store::upsert_engagement(tx, doc).await?,
+            sync::Sync::Same => {}
+            sync::Sync::Conflict => conflict(report, format!("engagement {}", doc.meta.key)),
+        }
+    }
+    for (kind, table, docs) in [
+        ("value", "core_values", &content.values),
+        ("priority", "research_priorities", &content.priorities),
+    ] {
+        let stored: HashMap<String, String> = store::terms(tx, table)
+            .await?
+            .iter()
+            .map(|d| Ok((d.meta.slug.clone(), text(d)?)))
+            .collect::<anyhow::Result<_>>()?;
+        for doc in docs {
+            let file = text(doc)?;
+            match sync::compare(
+                tx,
+                kind,
+                &doc.meta.slug,
+                &file,
+                stored.get(&doc.meta.slug).map(String::as_str),
+            )
+            .await?
+            {
+                sync::Sync::Import => store::upsert_term(tx, table, doc).await?,
+                sync::Sync::Same => {}
+                sync::Sync::Conflict => conflict(report, format!("{kind} {}", doc.meta.slug)),
+            }
+        }
+    }
+    let stored: HashMap<String, String> = store::pages(tx)
+        .await?
+        .iter()
+        .map(|(slug, d)| Ok((slug.clone(), text(d)?)))
+        .collect::<anyhow::Result<_>>()?;
+    for (slug, page) in &content.pages {
+        let file = text(page)?;
+        match sync::compare(
+            tx,
+            "page",
+            slug,
+            &file,
+            stored.get(slug).map(String::as_str),
+        )
+        .await?
+        {
+            sync::Sync::Import => {
+                app::pages::ssr::upsert_page(
+                    tx,
+                    slug,
+                    &page.meta.title,
+                    &page.meta.summary,
+                    &page.body,
+                    now,
+                )
+                .await?;
+            }
+            sync::Sync::Same => {}
+            sync::Sync::Conflict => conflict(report, format!("page {slug}")),
+        }
+    }
+    let file = glossary_text(&content.glossary)?;
+    let stored = glossary_text(&store::glossary(tx).await?)?;
+    match sync::compare(tx, "glossary", "glossary", &file, Some(&stored)).await? {
+        sync::Sync::Import => store::replace_glossary(tx, &content.glossary).await?,
+        sync::Sync::Same => {}
+        sync::Sync::Conflict => conflict(report, "the glossary".to_owned()),
+    }
+    Ok(())
 }
 
 fn report_content(doc: &Document<ReportFile>) -> app::reports::ssr::ReportContent {

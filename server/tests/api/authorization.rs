@@ -49,6 +49,10 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/admin/reports/{id}", STAFF),
     ("POST", "/admin/reports/{id}/withdraw", STAFF),
     ("POST", "/admin/reports/discard-kept", STAFF),
+    ("POST", "/admin/values/{slug}", STAFF),
+    ("POST", "/admin/priorities/{slug}", STAFF),
+    ("POST", "/admin/pages/{slug}", STAFF),
+    ("POST", "/admin/glossary", STAFF),
     ("POST", "/admin/engagements/new", STAFF),
     ("POST", "/admin/engagements/{key}", STAFF),
     ("POST", "/admin/actions/new", STAFF),
@@ -93,6 +97,9 @@ const SERVER_FNS: &[(&str, &[Who], &str)] = &[
     ("/_fn/report-preview", STAFF, "body=Hello"),
     ("/_fn/staff-record", STAFF, "reference=PP-1"),
     ("/_fn/staff", STAFF, ""),
+    ("/_fn/content-list", STAFF, ""),
+    ("/_fn/content-editor", STAFF, "part=values&key=fairness"),
+    ("/_fn/glossary-editor", STAFF, ""),
     ("/_fn/staff-register", STAFF, ""),
     ("/_fn/admin-engagements", STAFF, ""),
     ("/_fn/engagement-editor", STAFF, "key=public-panel"),
@@ -159,6 +166,8 @@ async fn concrete_path(app: &TestApp, pattern: &str) -> String {
         .replace("{token}", "0000")
         .replace("{reference}", "PP-1")
         .replace("{key}", "public-panel")
+        .replace("/admin/pages/{slug}", "/admin/pages/contact")
+        .replace("{slug}", "fairness")
 }
 
 /// A policy in review with one comment (made once per app): (policy id, comment id).

@@ -3,6 +3,7 @@
 mod accounts;
 mod authorization;
 mod content;
+mod content_editing;
 mod follows;
 mod helpers;
 mod open_data;

@@ -453,6 +453,7 @@ async fn save(
                 id
             };
             write_figures(tx, id, &checked.figures).await?;
+            crate::db::mark_edited_in_browser(tx, "engagement", &checked.key).await?;
             let entry = Change {
                 action: if creating {
                     "engagement.created"
