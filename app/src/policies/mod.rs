@@ -132,6 +132,8 @@ pub struct CommentThread {
     pub created_at: String,
     pub replies: Vec<Reply>,
     pub response: Option<ResponseView>,
+    /// The recommendation this comment became ("Make this a recommendation").
+    pub recommendation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -138,6 +138,13 @@ pub(super) fn Thread(
                 }.into_any(),
                 None => view! { <p class="nhsuk-body-s candour-meta" data-test="no-answer">"Not answered yet."</p> }.into_any(),
             }}
+            {thread.recommendation.clone().map(|reference| view! {
+                <p class="nhsuk-body-s" data-test="became-recommendation">
+                    "This comment became recommendation "
+                    <a href=format!("/actions/{reference}")>{reference.clone()}</a>
+                    " in the register."
+                </p>
+            })}
             {children.map(|c| c())}
             {moderate.clone().filter(|_| thread.removed.is_none()).map(|slug| view! { <RemoveForm slug id=thread.id /> })}
         </article>

@@ -281,6 +281,9 @@ fn ThreadForms(
         .unwrap_or_default();
     let answer_open = answer_feedback.is_some();
     let answered = thread.response.is_some();
+    // An answered comment that asks for something the policy cannot hold can join the
+    // register as a recommendation of the policy review.
+    let may_recommend = may_answer && answered && thread.recommendation.is_none();
     let slug_for_answer = slug.clone();
     view! {
         {open.then(|| view! {
@@ -338,6 +341,9 @@ fn ThreadForms(
                     </form>
                 </div>
             </details>
+        })}
+        {may_recommend.then(|| view! {
+            <p><a href=format!("/admin/actions/new?engagement=policy-review&from_comment={id}") data-test="make-recommendation">"Make this a recommendation"</a></p>
         })}
     }
 }

@@ -173,6 +173,9 @@ pub struct RecommendationDetail {
     pub evidence: Vec<EvidenceLink>,
     /// Published reports that discuss it: (slug, title).
     pub reports: Vec<(String, String)>,
+    /// The policy comment it was made from, once that review is public: (policy slug,
+    /// policy title, comment id).
+    pub source: Option<(String, String, i64)>,
     pub history: Vec<StatusChangeItem>,
 }
 

@@ -317,6 +317,13 @@ pub fn RecommendationPage() -> impl IntoView {
                     <section class="nhsuk-grid-column-one-half" aria-labelledby="you-said">
                         <h2 id="you-said">"You said"</h2>
                         <div class="candour-prose" inner_html=detail.what_you_said.into_inner()></div>
+                        {detail.source.clone().map(|(slug, policy, comment)| view! {
+                            <p class="nhsuk-body-s" data-test="from-comment">
+                                "Made from "
+                                <a href=format!("/policies/{slug}#comment-{comment}")>{format!("a comment in the review of the {policy}")}</a>
+                                "."
+                            </p>
+                        })}
                         <crate::register::editing::EarlierWordings reference=row.reference.clone() />
                     </section>
                     <section class="nhsuk-grid-column-one-half" aria-labelledby="we-did">

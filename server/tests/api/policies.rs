@@ -1016,3 +1016,94 @@ async fn published_policies_and_their_reviews_are_open_data() {
     create_policy(&editor, "Trial policy", "trial-policy").await;
     assert_eq!(app.get("/api/v1/policies/trial-policy").await.status, 404);
 }
+
+#[tokio::test]
+async fn an_answered_comment_becomes_a_recommendation_linked_both_ways_once_the_review_is_public() {
+    let app = spawn_app().await;
+    let (editor, friend, id) = policy_in_review(&app).await;
+    let comment = comment_id(
+        &friend
+            .post(
+                "/review/trial-policy/comments",
+                &[
+                    ("paragraph", "whole"),
+                    (
+                        "body",
+                        "Publish a list of every company that is given data.",
+                    ),
+                ],
+            )
+            .await,
+    );
+    let link = format!("/admin/actions/new?engagement=policy-review&amp;from_comment={comment}");
+    assert!(
+        !editor
+            .get("/review/trial-policy")
+            .await
+            .body
+            .contains(&link),
+        "not before it is answered"
+    );
+    let answered = editor
+        .post(
+            &format!("/review/trial-policy/comments/{comment}/response"),
+            &[
+                ("outcome", "not-changed"),
+                ("body", "That belongs in the register of actions."),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{:?}", answered.field_errors());
+    assert!(editor
+        .get("/review/trial-policy")
+        .await
+        .body
+        .contains(&link));
+    let form = editor
+        .get(&format!(
+            "/admin/actions/new?engagement=policy-review&from_comment={comment}"
+        ))
+        .await;
+    assert!(form
+        .body
+        .contains("Publish a list of every company that is given data."));
+    let added = editor
+        .post(
+            "/admin/actions/new",
+            &[
+                ("engagement", "policy-review"),
+                ("reference", "DCF-37"),
+                ("title", "A list of every company given data"),
+                (
+                    "what_you_said",
+                    "Publish a list of every company that is given data.",
+                ),
+                ("raised-day", "1"),
+                ("raised-month", "1"),
+                ("raised-year", "2026"),
+                ("team", "SDE Governance Team"),
+                ("from_comment", &comment),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{:?}", added.field_errors());
+    assert!(
+        !app.get("/actions/DCF-37")
+            .await
+            .body
+            .contains("data-test=\"from-comment\""),
+        "the review is not public yet"
+    );
+    let published = editor
+        .post(
+            &format!("/admin/policies/{id}/publish"),
+            &[("change_note", "First version.")],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{:?}", published.field_errors());
+    let recommendation = app.get("/actions/DCF-37").await.body;
+    assert!(recommendation.contains(&format!("/policies/trial-policy#comment-{comment}")));
+    let policy = app.get("/policies/trial-policy").await.body;
+    assert!(policy.contains("This comment became recommendation"));
+    assert!(policy.contains("href=\"/actions/DCF-37\""));
+}

@@ -20,6 +20,7 @@ struct CommentRow {
     responder: Option<String>,
     responded_at: Option<String>,
     removed: Option<String>,
+    recommendation: Option<String>,
 }
 
 /// Every thread on the given policy's versions, by version id. The text of a removed
@@ -32,7 +33,9 @@ pub(super) async fn load_threads(
     let rows: Vec<CommentRow> = sqlx::query_as(
         "SELECT c.id, c.version_id, c.paragraph, c.parent_id, u.display_name AS author, u.role,
                 c.body, c.created_at, r.outcome, r.body AS answer, ru.display_name AS responder,
-                r.responded_at, c.hidden_reason AS removed
+                r.responded_at, c.hidden_reason AS removed,
+                (SELECT MIN(rec.reference) FROM recommendations rec WHERE rec.source_comment_id = c.id)
+                    AS recommendation
          FROM policy_comments c
          JOIN policy_versions v ON v.id = c.version_id
          JOIN users u ON u.id = c.author_id
@@ -59,6 +62,7 @@ pub(super) async fn load_threads(
         responder,
         responded_at,
         removed,
+        recommendation,
     } in rows
     {
         let body = if removed.is_some() {
@@ -108,6 +112,7 @@ pub(super) async fn load_threads(
                     created_at: created_at.clone(),
                     replies: Vec::new(),
                     response,
+                    recommendation,
                 });
             }
         }

@@ -141,6 +141,18 @@ pub async fn recommendation_detail(
     .bind(id)
     .fetch_all(pool)
     .await?;
+    // The policy comment it was made from, once that review is public: (policy slug,
+    // policy title, comment id).
+    let source: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT p.slug, v.title, c.id FROM recommendations r
+         JOIN policy_comments c ON c.id = r.source_comment_id
+         JOIN policy_versions v ON v.id = c.version_id
+         JOIN policies p ON p.id = v.policy_id
+         WHERE r.id = $1 AND v.review_public = 1 AND c.hidden_reason IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     let to_term = |(slug, name, statement): (String, String, String)| LicenceTerm {
         slug,
         name,
@@ -159,6 +171,7 @@ pub async fn recommendation_detail(
             .map(|(title, url)| EvidenceLink { title, url })
             .collect(),
         reports,
+        source,
         history: history(pool, reference).await?,
     }))
 }
