@@ -11,7 +11,7 @@ use crate::{
     components::{loaded, page_title},
     dates::display_date,
     dates::display_time,
-    forms::{feedback, DoneNotice, ErrorSummary, TextArea, TextField},
+    forms::{feedback, DateInput, DoneNotice, ErrorSummary, TextArea, TextField},
     layout::StaffNav,
 };
 
@@ -164,7 +164,7 @@ fn Editor(policy: PolicyEditor) -> impl IntoView {
             <h2 id="review-heading">"Open it for review"</h2>
             <p>"Digital Critical Friends can then read the draft and comment until the end of the closing day. Its text cannot change while it is in review; start a revised draft to change it."</p>
             <form method="post" action=format!("/admin/policies/{id}/review") novalidate aria-labelledby="review-heading" data-test="open-review-form">
-                <TextField form="review" name="closes" label="Comments close on" hint="Year-month-day, today or later, within a year." value=closes_default width="10" />
+                <DateInput form="review" name="closes" legend="Comments close on" hint="Today or later, within a year. For example, 14 12 2026." value=closes_default />
                 <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="open-review">"Open for review"</button>
             </form>
         })}

@@ -17,7 +17,7 @@ use super::{
 use crate::{
     components::{loaded, page_title},
     dates::display_time,
-    forms::{feedback, textarea_text, DoneNotice, ErrorSummary, TextField},
+    forms::{feedback, textarea_text, DateInput, DoneNotice, ErrorSummary, TextField},
     layout::StaffNav,
 };
 
@@ -188,7 +188,7 @@ fn Editor(data: EditorData) -> impl IntoView {
                         </select>
                     </div>
                     <TextField form="report" name="quarter" label="Quarter (quarterly summaries only)" hint="Like 2026 Q2" value=form.quarter.clone() width="10" />
-                    <TextField form="report" name="date" label="Date of the report" hint="Year-month-day, like 2026-06-30" value=form.date.clone() width="10" />
+                    <DateInput form="report" name="date" legend="Date of the report" hint="For example, 30 6 2026." value=form.date.clone() />
                     <div class="nhsuk-form-group" class:nhsuk-form-group--error=summary_error.is_some()>
                         <label class="nhsuk-label" for="summary">"Summary"</label>
                         <div class="nhsuk-hint" id="summary-hint">"Plain text, 300 characters or fewer. Shown in lists and feeds."</div>

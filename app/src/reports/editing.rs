@@ -44,7 +44,19 @@ impl ReportForm {
             slug: text("slug").trim().to_owned(),
             kind: text("kind"),
             quarter: text("quarter").trim().to_owned(),
-            date: text("date").trim().to_owned(),
+            date: match fields.get("date") {
+                Some(date) => date.trim().to_owned(),
+                // From the three boxes of the date input (text kept from an ended session).
+                None => crate::forms::DateParts::new(
+                    &text("date-day"),
+                    &text("date-month"),
+                    &text("date-year"),
+                )
+                .parse("Date")
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+            },
             summary: text("summary").trim().to_owned(),
             body: text("body").replace("\r\n", "\n"),
             recommendations: text("recommendations"),

@@ -48,7 +48,7 @@ async fn open_review(editor: &Browser, id: i64) {
     let reply = editor
         .post(
             &format!("/admin/policies/{id}/review"),
-            &[("closes", &in_two_weeks())],
+            &[("closes-day", &in_two_weeks())],
         )
         .await;
     assert_eq!(reply.status, 303, "{:?}", reply.field_errors());
@@ -867,7 +867,7 @@ async fn a_new_review_waits_until_the_last_one_is_answered() {
     let refused = editor
         .post(
             &format!("/admin/policies/{id}/review"),
-            &[("closes", &in_two_weeks())],
+            &[("closes-day", &in_two_weeks())],
         )
         .await;
     assert_eq!(refused.status, 409);

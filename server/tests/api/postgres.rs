@@ -93,7 +93,9 @@ async fn on_postgresql_accounts_reports_and_the_audit_log_work() {
             &[
                 ("title", "Written on PostgreSQL"),
                 ("kind", "briefing"),
-                ("date", "2026-11-20"),
+                ("date-day", "20"),
+                ("date-month", "11"),
+                ("date-year", "2026"),
                 ("summary", "A short summary."),
                 ("body", "## Heading\n\nSome text."),
                 ("version", "0"),

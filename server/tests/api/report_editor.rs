@@ -15,7 +15,9 @@ fn report_fields<'a>(
         ("slug", ""),
         ("kind", "briefing"),
         ("quarter", ""),
-        ("date", "2026-11-20"),
+        ("date-day", "20"),
+        ("date-month", "11"),
+        ("date-year", "2026"),
         (
             "summary",
             "What the panel said about researchers outside the NHS.",

@@ -12,8 +12,9 @@ use crate::{
     accounts::SignedIn,
     dates::{now, today},
     forms::{
-        rules::{iso_date, text},
+        rules::text,
         ssr::{internal, read, text_block, trimmed, Answer, Posted, Refusal, Reply, Written},
+        DateParts,
     },
     html::slugify,
     policies::{
@@ -257,24 +258,37 @@ fn one_year_after(date: &str) -> String {
         .unwrap_or_else(|| date.to_owned())
 }
 
-fn closing_date(closes: &String, ctx: &()) -> garde::Result {
-    iso_date("Enter the closing date as year-month-day, like 2026-12-14")(closes, ctx)?;
+/// The closing date from the date input's boxes, or the box to correct and why.
+fn closing_date(form: &ReviewForm) -> Result<String, (String, String)> {
+    let closes = DateParts::new(&form.closes_day, &form.closes_month, &form.closes_year)
+        .required("Closing date")
+        .map_err(|(which, message)| (which.field("closes"), message))?;
     let today = today();
-    if closes.as_str() < today.as_str() {
-        Err(garde::Error::new("The closing date cannot be in the past"))
-    } else if *closes > one_year_after(&today) {
-        Err(garde::Error::new("The closing date must be within a year"))
+    if closes < today {
+        Err((
+            "closes".into(),
+            "The closing date cannot be in the past".into(),
+        ))
+    } else if closes > one_year_after(&today) {
+        Err((
+            "closes".into(),
+            "The closing date must be within a year".into(),
+        ))
     } else {
-        Ok(())
+        Ok(closes)
     }
 }
 
 #[derive(Debug, Default, Deserialize, garde::Validate)]
 #[serde(default)]
+#[garde(allow_unvalidated)]
 pub struct ReviewForm {
-    #[garde(custom(closing_date))]
-    #[serde(deserialize_with = "trimmed")]
-    closes: String,
+    #[serde(rename = "closes-day")]
+    closes_day: String,
+    #[serde(rename = "closes-month")]
+    closes_month: String,
+    #[serde(rename = "closes-year")]
+    closes_year: String,
 }
 
 pub async fn open_review(
@@ -300,6 +314,14 @@ pub async fn open_review(
         }
         Err(error) => return Err(internal(error)),
     }
+    let mut reply = reply;
+    let closes = match closing_date(&form) {
+        Ok(closes) => closes,
+        Err((field, message)) => {
+            reply.error(&field, message);
+            String::new()
+        }
+    };
     let reply = reply.mistakes(&state).await?;
     reply
         .write(&state, viewer.actor(), "review-opened", async |tx| {
@@ -318,7 +340,7 @@ pub async fn open_review(
                  WHERE id = $4",
             )
             .bind(today())
-            .bind(&form.closes)
+            .bind(&closes)
             .bind(now())
             .bind(current.id)
             .execute(&mut *tx)
@@ -327,7 +349,7 @@ pub async fn open_review(
                 "policy.review-opened",
                 format!("{id} v{}", current.number),
                 "draft".into(),
-                format!("in review until {}", form.closes),
+                format!("in review until {closes}"),
             )))
         })
         .await

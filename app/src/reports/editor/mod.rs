@@ -22,8 +22,9 @@ use crate::{
     audit::Change,
     dates::now,
     forms::{
-        rules::{at_most, iso_date, text},
+        rules::{at_most, text},
         ssr::{done, internal, multiline, read, trimmed, Answer, Posted, Refusal, Reply, Written},
+        DateParts,
     },
     html::slugify,
     state::AppState,
@@ -57,9 +58,16 @@ pub struct ReportPost {
     #[garde(skip)]
     #[serde(deserialize_with = "trimmed")]
     quarter: String,
-    #[garde(custom(iso_date("Enter the report's date as year-month-day, like 2026-06-30")))]
-    #[serde(deserialize_with = "trimmed")]
-    date: String,
+    /// The date input's three boxes.
+    #[garde(skip)]
+    #[serde(rename = "date-day")]
+    date_day: String,
+    #[garde(skip)]
+    #[serde(rename = "date-month")]
+    date_month: String,
+    #[garde(skip)]
+    #[serde(rename = "date-year")]
+    date_year: String,
     #[garde(custom(summary_length))]
     #[serde(deserialize_with = "trimmed")]
     summary: String,
@@ -86,13 +94,20 @@ pub struct ReportPost {
 }
 
 impl ReportPost {
-    fn into_form(self) -> (ReportForm, String) {
+    /// The form as the editor reads it, the action, and the date's three boxes as typed
+    /// with their message if the date is not a real one.
+    fn into_form(self) -> (ReportForm, String, DateParts, Option<(String, String)>) {
+        let typed = DateParts::new(&self.date_day, &self.date_month, &self.date_year);
+        let (date, date_error) = match typed.required("Date of the report") {
+            Ok(date) => (date, None),
+            Err((which, message)) => (String::new(), Some((which.field("date"), message))),
+        };
         let mut form = ReportForm {
             title: self.title,
             slug: self.slug,
             kind: self.kind,
             quarter: self.quarter,
-            date: self.date,
+            date,
             summary: self.summary,
             body: self.body,
             recommendations: self.recommendations,
@@ -111,7 +126,7 @@ impl ReportPost {
             "" => "save".to_owned(),
             action => action.to_owned(),
         };
-        (form, action)
+        (form, action, typed, date_error)
     }
 }
 
@@ -162,7 +177,7 @@ async fn check_before(
     for (field, message) in stored_rules(&mut conn, form, id, needs_note).await? {
         reply.error(field, message);
     }
-    let order = [
+    reply.order_errors(&[
         "title",
         "slug",
         "kind",
@@ -174,11 +189,7 @@ async fn check_before(
         "values",
         "priorities",
         "change_note",
-    ];
-    reply
-        .feedback
-        .errors
-        .sort_by_key(|(field, _)| order.iter().position(|f| f == field));
+    ]);
     Ok(())
 }
 
@@ -188,9 +199,16 @@ async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Reques
     let Posted {
         form, mut reply, ..
     } = read::<ReportPost>(request, "report", page.clone()).await;
-    let (form, action) = form.into_form();
-    // Shown again as the editor reads it (checkbox lists joined, the address made).
+    let (form, action, typed_date, date_error) = form.into_form();
+    // Shown again as the editor reads it (checkbox lists joined, the address made), with
+    // the date's boxes as typed.
     reply.feedback.values = form.to_fields();
+    reply.keep_value("date-day", typed_date.day);
+    reply.keep_value("date-month", typed_date.month);
+    reply.keep_value("date-year", typed_date.year);
+    if let Some((field, message)) = date_error {
+        reply.error(&field, message);
+    }
     if action == "preview" {
         reply.feedback.errors.clear();
         return Err(reply.again(&state, StatusCode::OK).await);
