@@ -45,6 +45,7 @@ use crate::{
         AccountPage, AdminUsersPage, AuditLogPage, InvitePage, ResetPage, SignInPage,
     },
     content::{ContentEditorPage, ContentListPage, GlossaryEditorPage},
+    forms::ConfirmPage,
     layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{ContentPage, HomePage, NotFound},
     policies::{
@@ -152,6 +153,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/admin") view=StaffHomePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/confirm") view=ConfirmPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async />

@@ -30,6 +30,26 @@ pub struct FormFeedback {
     /// A message for a form that worked but is shown again rather than redirected (for
     /// example an invitation link to copy).
     pub outcome: Option<String>,
+    /// An irreversible or public action waiting to be confirmed: the confirmation page.
+    pub confirm: Option<Confirmation>,
+}
+
+/// The confirmation page of an irreversible or public action: what will happen, and a
+/// button that posts the same form again with `confirmed=yes`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// "Publish “Quarterly summary”?"
+    pub heading: String,
+    /// What will happen, in plain words; each string a paragraph.
+    pub consequences: Vec<String>,
+    /// Where the form posts.
+    pub action: String,
+    /// "Yes, publish it"
+    pub button: String,
+    /// Where "No, go back" leads.
+    pub back: String,
+    /// A warning button (red) for something that takes a thing away.
+    pub warning: bool,
 }
 
 impl FormFeedback {
@@ -63,6 +83,45 @@ impl FormFeedback {
 /// The feedback for the form named `form`, when the page is being shown again after it.
 pub fn feedback(form: &str) -> Option<FormFeedback> {
     use_context::<FormFeedback>().filter(|feedback| feedback.form == form)
+}
+
+/// `/admin/confirm`: the page a form shows before an irreversible or public action (see
+/// [`Confirmation`]), with the form's values kept in hidden fields.
+#[component]
+pub fn ConfirmPage() -> impl IntoView {
+    let feedback = use_context::<FormFeedback>();
+    let Some((confirm, values)) = feedback.and_then(|f| f.confirm.map(|c| (c, f.values))) else {
+        return view! {
+            <leptos_meta::Title text=crate::components::page_title("Nothing to confirm") />
+            <h1>"There is nothing to confirm"</h1>
+            <p><a href="/admin">"Go to the staff home"</a></p>
+        }
+        .into_any();
+    };
+    let class = if confirm.warning {
+        "nhsuk-button nhsuk-button--warning"
+    } else {
+        "nhsuk-button"
+    };
+    view! {
+        <leptos_meta::Title text=crate::components::page_title(confirm.heading.clone()) />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <h1 data-test="confirm-heading">{confirm.heading.clone()}</h1>
+                <div class="nhsuk-warning-callout">
+                    <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Before you go on"</span></h2>
+                    {confirm.consequences.into_iter().map(|text| view! { <p>{text}</p> }).collect_view()}
+                </div>
+                <form method="post" action=confirm.action novalidate data-test="confirm-form">
+                    {values.into_iter().filter(|(name, _)| name != "confirmed").map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
+                    <input type="hidden" name="confirmed" value="yes" />
+                    <button class=class type="submit" data-test="confirm">{confirm.button}</button>
+                </form>
+                <p><a href=confirm.back data-test="confirm-back">"No, go back"</a></p>
+            </div>
+        </div>
+    }
+    .into_any()
 }
 
 /// The fixed messages a feature shows after its forms worked and the browser was sent

@@ -229,6 +229,15 @@ impl Reply {
         self.again(state, StatusCode::CONFLICT).await
     }
 
+    /// Shows the confirmation page of an irreversible or public action (200): the same
+    /// form again, with what was posted, and a button that adds `confirmed=yes`.
+    pub async fn confirm(mut self, state: &AppState, confirm: super::Confirmation) -> Response {
+        self.feedback.errors.clear();
+        self.feedback.confirm = Some(confirm);
+        self.page = "/admin/confirm".to_owned();
+        self.again(state, StatusCode::OK).await
+    }
+
     /// The page's own "not found" (the thing the form is about does not exist), 404.
     pub async fn not_found(mut self, state: &AppState) -> Response {
         self.feedback = FormFeedback::default();

@@ -490,7 +490,10 @@ async fn disabling_an_account_ends_its_sessions_at_once() {
     let (friend, user) = app.signed_in(Role::CriticalFriend).await;
     let (admin, _) = app.signed_in(Role::Admin).await;
     let reply = admin
-        .post(&format!("/admin/users/{}/disable", user.id), &[])
+        .post(
+            &format!("/admin/users/{}/disable", user.id),
+            &[("confirmed", "yes")],
+        )
         .await;
     assert_eq!(reply.location, "/admin/users?done=account-disabled");
     assert_eq!(friend.get("/account").await.status, 401);

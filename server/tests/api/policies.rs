@@ -163,7 +163,7 @@ pub(crate) async fn review_and_publish(app: &TestApp) {
     let refused = editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "First version.")],
+            &[("change_note", "First version."), ("confirmed", "yes")],
         )
         .await;
     assert_eq!(refused.status, 422);
@@ -205,7 +205,10 @@ pub(crate) async fn review_and_publish(app: &TestApp) {
     let published = editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "First published version.")],
+            &[
+                ("change_note", "First published version."),
+                ("confirmed", "yes"),
+            ],
         )
         .await;
     assert_eq!(
@@ -479,7 +482,10 @@ async fn a_revised_draft_closes_the_review_and_publishing_it_makes_the_review_pu
             .await,
     );
     let revised = editor
-        .post(&format!("/admin/policies/{id}/revise"), &[])
+        .post(
+            &format!("/admin/policies/{id}/revise"),
+            &[("confirmed", "yes")],
+        )
         .await;
     assert_eq!(
         revised.location,
@@ -501,7 +507,10 @@ async fn a_revised_draft_closes_the_review_and_publishing_it_makes_the_review_pu
     let published = editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "Says what approved means.")],
+            &[
+                ("change_note", "Says what approved means."),
+                ("confirmed", "yes"),
+            ],
         )
         .await;
     assert_eq!(published.status, 303, "{:?}", published.field_errors());
@@ -781,7 +790,7 @@ async fn staff_remove_a_comment_with_a_reason_and_its_text_is_never_shown_again(
     let published = editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "First version.")],
+            &[("change_note", "First version."), ("confirmed", "yes")],
         )
         .await;
     assert_eq!(published.status, 303, "{:?}", published.field_errors());
@@ -800,12 +809,15 @@ async fn a_revised_drafts_title_stays_private_until_it_is_published() {
     let published = editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "First version.")],
+            &[("change_note", "First version."), ("confirmed", "yes")],
         )
         .await;
     assert_eq!(published.status, 303, "{:?}", published.field_errors());
     editor
-        .post(&format!("/admin/policies/{id}/revise"), &[])
+        .post(
+            &format!("/admin/policies/{id}/revise"),
+            &[("confirmed", "yes")],
+        )
         .await;
     let updated_at: String = sqlx::query_scalar(
         "SELECT updated_at FROM policy_versions WHERE policy_id = $1 AND state = 'draft'",
@@ -839,7 +851,7 @@ async fn a_revised_drafts_title_stays_private_until_it_is_published() {
     editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "New title.")],
+            &[("change_note", "New title."), ("confirmed", "yes")],
         )
         .await;
     assert!(app
@@ -862,7 +874,10 @@ async fn a_new_review_waits_until_the_last_one_is_answered() {
             .await,
     );
     editor
-        .post(&format!("/admin/policies/{id}/revise"), &[])
+        .post(
+            &format!("/admin/policies/{id}/revise"),
+            &[("confirmed", "yes")],
+        )
         .await;
     let refused = editor
         .post(
@@ -899,7 +914,7 @@ async fn staff_remove_a_comment_from_a_published_review_from_the_policy_page() {
     editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "First version.")],
+            &[("change_note", "First version."), ("confirmed", "yes")],
         )
         .await;
     assert!(editor
@@ -952,7 +967,7 @@ async fn comments_not_yet_public_are_withdrawn_when_their_author_deletes_the_acc
     let published = editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "First version.")],
+            &[("change_note", "First version."), ("confirmed", "yes")],
         )
         .await;
     assert_eq!(published.status, 303, "{:?}", published.field_errors());
@@ -972,7 +987,10 @@ async fn the_policy_feed_lists_every_publication_with_what_it_changed() {
     editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "A first version for the feed.")],
+            &[
+                ("change_note", "A first version for the feed."),
+                ("confirmed", "yes"),
+            ],
         )
         .await;
     let after = feed(app.get("/policies/feed.atom").await.body);
@@ -1097,7 +1115,7 @@ async fn an_answered_comment_becomes_a_recommendation_linked_both_ways_once_the_
     let published = editor
         .post(
             &format!("/admin/policies/{id}/publish"),
-            &[("change_note", "First version.")],
+            &[("change_note", "First version."), ("confirmed", "yes")],
         )
         .await;
     assert_eq!(published.status, 303, "{:?}", published.field_errors());
@@ -1106,4 +1124,47 @@ async fn an_answered_comment_becomes_a_recommendation_linked_both_ways_once_the_
     let policy = app.get("/policies/trial-policy").await.body;
     assert!(policy.contains("This comment became recommendation"));
     assert!(policy.contains("href=\"/actions/DCF-37\""));
+}
+
+#[tokio::test]
+async fn revising_during_a_review_says_how_early_it_closes_and_records_the_real_date() {
+    let app = spawn_app().await;
+    let (editor, friend, id) = policy_in_review(&app).await;
+    friend
+        .post(
+            "/review/trial-policy/comments",
+            &[("paragraph", "whole"), ("body", "Please add an example.")],
+        )
+        .await;
+    let asked = editor
+        .post(&format!("/admin/policies/{id}/revise"), &[])
+        .await;
+    assert_eq!(asked.status, 200);
+    assert!(
+        asked
+            .body
+            .contains("The review closes today, 14 days early"),
+        "{}",
+        asked.body
+    );
+    assert!(asked.body.contains("1 comment still needs an answer"));
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM policy_versions WHERE state = 'draft'")
+            .await,
+        0,
+        "nothing happens before the yes"
+    );
+    let revised = editor
+        .post(
+            &format!("/admin/policies/{id}/revise"),
+            &[("confirmed", "yes")],
+        )
+        .await;
+    assert_eq!(revised.status, 303, "{:?}", revised.field_errors());
+    let closes: String =
+        sqlx::query_scalar("SELECT review_closes FROM policy_versions WHERE state = 'reviewed'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(closes, chrono::Utc::now().date_naive().to_string());
 }

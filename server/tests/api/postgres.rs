@@ -100,6 +100,7 @@ async fn on_postgresql_accounts_reports_and_the_audit_log_work() {
                 ("body", "## Heading\n\nSome text."),
                 ("version", "0"),
                 ("action", "publish"),
+                ("confirmed", "yes"),
             ],
         )
         .await;

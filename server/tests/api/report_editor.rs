@@ -28,6 +28,7 @@ fn report_fields<'a>(
         ("change_note", ""),
         ("version", version),
         ("action", action),
+        ("confirmed", "yes"),
     ]
 }
 
@@ -261,7 +262,10 @@ async fn withdrawing_keeps_the_page_with_the_reason_and_hides_the_body() {
     let reply = editor
         .post(
             &format!("/admin/reports/{id}/withdraw"),
-            &[("reason", "Replaced by the 2026 Q4 summary.")],
+            &[
+                ("reason", "Replaced by the 2026 Q4 summary."),
+                ("confirmed", "yes"),
+            ],
         )
         .await;
     assert_eq!(
@@ -366,4 +370,84 @@ async fn the_live_preview_server_function_needs_an_editor() {
     assert_eq!(preview["help"]["words"], 3);
     let public = app.browser();
     assert_eq!(public.send(call(&public)).await.status, 401);
+}
+
+/// The hidden fields of the confirmation page's form, as a browser would post them.
+fn confirm_fields(body: &str) -> Vec<(String, String)> {
+    let form = &body[body
+        .find("data-test=\"confirm-form\"")
+        .expect("a confirm form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    form.split("<input type=\"hidden\" ")
+        .skip(1)
+        .map(|input| {
+            let attr = |name: &str| {
+                let start = input.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                let end = start + input[start..].find('"').unwrap();
+                input[start..end]
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&#x27;", "'")
+                    .replace("&#39;", "'")
+            };
+            (attr("name"), attr("value"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn publishing_and_withdrawing_ask_for_confirmation_first() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let mut fields = report_fields("Needs a yes", BODY, "publish", "0");
+    fields.retain(|(name, _)| *name != "confirmed");
+    fields.push(("values", "accountability"));
+    let asked = editor.post("/admin/reports/new", &fields).await;
+    assert_eq!(asked.status, 200);
+    assert!(asked.body.contains("Publish “Needs a yes”?"));
+    assert!(asked.body.contains("/reports/needs-a-yes"));
+    assert_eq!(
+        app.browser().get("/reports/needs-a-yes").await.status,
+        404,
+        "nothing yet"
+    );
+    // The confirmation page posts everything again, with a yes.
+    let hidden = confirm_fields(&asked.body);
+    assert!(hidden.iter().any(|(n, v)| n == "confirmed" && v == "yes"));
+    let pairs: Vec<(&str, &str)> = hidden
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let published = editor.post("/admin/reports/new", &pairs).await;
+    assert_eq!(published.status, 303, "{:?}", published.field_errors());
+    assert!(published.location.ends_with("?done=report-published"));
+    let public = app.browser().get("/reports/needs-a-yes").await;
+    assert_eq!(public.status, 200);
+    let values: Vec<String> = sqlx::query_scalar(
+        "SELECT target FROM report_links WHERE link_kind = 'value' AND report_id = \
+         (SELECT id FROM reports WHERE slug = 'needs-a-yes') ORDER BY target",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        values,
+        vec!["accountability", "transparency"],
+        "both checkboxes kept"
+    );
+
+    let id: i64 = app
+        .scalar_i64("SELECT id FROM reports WHERE slug = 'needs-a-yes'")
+        .await;
+    let asked = editor
+        .post(
+            &format!("/admin/reports/{id}/withdraw"),
+            &[("reason", "A mistake.")],
+        )
+        .await;
+    assert_eq!(asked.status, 200);
+    assert!(asked.body.contains("Withdraw this report?"));
+    assert_eq!(app.browser().get("/reports/needs-a-yes").await.status, 200);
 }

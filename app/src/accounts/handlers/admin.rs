@@ -271,6 +271,14 @@ pub async fn change_role(
     .await
 }
 
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct DisableForm {
+    /// `yes` once the admin has confirmed.
+    #[garde(skip)]
+    confirmed: String,
+}
+
 /// Disabling ends the account's sessions at once.
 pub async fn disable(
     State(state): State<AppState>,
@@ -278,7 +286,29 @@ pub async fn disable(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted { reply, .. } = read::<Button>(request, "accounts", PAGE).await;
+    let Posted { form, reply, .. } = read::<DisableForm>(request, "accounts", PAGE).await;
+    if form.confirmed != "yes" {
+        let name: Option<String> =
+            sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1 AND state = 'active'")
+                .bind(id)
+                .fetch_optional(state.db.pool())
+                .await
+                .map_err(internal)?;
+        if let Some(name) = name {
+            let confirm = crate::forms::Confirmation {
+                heading: format!("Disable {name}'s account?"),
+                consequences: vec![
+                    "They are signed out everywhere at once, and cannot sign in until an administrator enables the account again.".to_owned(),
+                    "Their comments stay as they are.".to_owned(),
+                ],
+                action: format!("/admin/users/{id}/disable"),
+                button: "Yes, disable the account".to_owned(),
+                back: PAGE.to_owned(),
+                warning: true,
+            };
+            return Err(reply.confirm(&state, confirm).await);
+        }
+    }
     let notice = ("account.disabled", "account-disabled");
     change_account(
         (&state, viewer, reply),

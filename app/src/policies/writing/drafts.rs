@@ -14,7 +14,7 @@ use crate::{
     forms::{
         rules::text,
         ssr::{internal, read, text_block, trimmed, Answer, Posted, Refusal, Reply, Written},
-        DateParts,
+        Confirmation, DateParts,
     },
     html::slugify,
     policies::{
@@ -355,15 +355,68 @@ pub async fn open_review(
         .await
 }
 
-/// A new draft from the newest version's text (its review, if open, closes).
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct ReviseForm {
+    /// `yes` once the person has confirmed closing an open review early.
+    #[garde(skip)]
+    confirmed: String,
+}
+
+/// Whole days from `today` to `closes` (both `YYYY-MM-DD`).
+fn days_between(today: &str, closes: &str) -> i64 {
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    match (day(today), day(closes)) {
+        (Some(a), Some(b)) => (b - a).num_days(),
+        _ => 0,
+    }
+}
+
+/// A new draft from the newest version's text. An open review closes today: the date it
+/// really closed is recorded, not the one planned.
 pub async fn revise(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let (crate::forms::ssr::Button {}, reply, newest_then) =
+    let (form, reply, newest_then): (ReviseForm, _, _) =
         posted_to_policy(&state, id, request, "revise").await?;
+    if newest_then.state == "in_review" && form.confirmed != "yes" {
+        let closes: Option<String> =
+            sqlx::query_scalar("SELECT review_closes FROM policy_versions WHERE id = $1")
+                .bind(newest_then.id)
+                .fetch_one(state.db.pool())
+                .await
+                .map_err(internal)?;
+        let today = today();
+        let early = closes
+            .as_deref()
+            .map_or(0, |c| days_between(&today, c).max(0));
+        let unanswered = unanswered_comments(&state, id).await.map_err(internal)?;
+        let page = editor_page(id);
+        let confirm = Confirmation {
+            heading: "Close the review and start a revised draft?".to_owned(),
+            consequences: vec![
+                match early {
+                    0 => "The review closes today, as planned.".to_owned(),
+                    1 => format!("The review closes today, 1 day early (it was to close on {}).", crate::dates::display_date(closes.as_deref().unwrap_or_default())),
+                    n => format!("The review closes today, {n} days early (it was to close on {}).", crate::dates::display_date(closes.as_deref().unwrap_or_default())),
+                },
+                "Digital Critical Friends can no longer comment on this version. The date it closed is shown everywhere.".to_owned(),
+                match unanswered {
+                    0 => "Every comment has an answer.".to_owned(),
+                    1 => "1 comment still needs an answer: you can still answer it.".to_owned(),
+                    n => format!("{n} comments still need an answer: you can still answer them."),
+                },
+            ],
+            action: format!("{page}/revise"),
+            button: "Yes, close it and start a draft".to_owned(),
+            back: page,
+            warning: true,
+        };
+        return Err(reply.confirm(&state, confirm).await);
+    }
     reply
         .write(&state, viewer.actor(), "policy-revised", async |tx| {
             // Read again inside the (serialised) transaction: a second click finds the
@@ -384,10 +437,14 @@ pub async fn revise(
                 _ => {}
             }
             let next = newest_then.number + 1;
+            // Closed today, if it was to close later: the real date is the one recorded.
             sqlx::query(
-                "UPDATE policy_versions SET state = 'reviewed' WHERE id = $1 AND state = 'in_review'",
+                "UPDATE policy_versions SET state = 'reviewed',
+                     review_closes = CASE WHEN review_closes > $2 THEN $2 ELSE review_closes END
+                 WHERE id = $1 AND state = 'in_review'",
             )
             .bind(newest_then.id)
+            .bind(today())
             .execute(&mut *tx)
             .await?;
             sqlx::query(
@@ -413,6 +470,9 @@ pub async fn revise(
 #[derive(Debug, Default, Deserialize, garde::Validate)]
 #[serde(default)]
 pub struct PublishForm {
+    /// `yes` once the person has confirmed publishing.
+    #[garde(skip)]
+    confirmed: String,
     #[garde(custom(text(
         "Say what this version changes, in plain words: the public reads it",
         NOTE_MAX,
@@ -460,6 +520,22 @@ pub async fn publish(
     }
     let reply = reply.mistakes(&state).await?;
     let note = form.change_note;
+    if form.confirmed != "yes" {
+        let page = editor_page(id);
+        let confirm = Confirmation {
+            heading: format!("Publish version {} of this policy?", newest_then.number),
+            consequences: vec![
+                "Its text becomes the public policy at once, in search and in the policies feed.".to_owned(),
+                "Every comment, reply and answer of its reviews becomes public too, under the names people chose.".to_owned(),
+                format!("What changed, as readers will see it: “{note}”"),
+            ],
+            action: format!("{page}/publish"),
+            button: "Yes, publish it".to_owned(),
+            back: page,
+            warning: false,
+        };
+        return Err(reply.confirm(&state, confirm).await);
+    }
     reply
         .write(&state, viewer.actor(), "policy-published", async |tx| {
             // Checked again inside the (serialised) transaction.

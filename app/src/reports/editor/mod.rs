@@ -24,7 +24,7 @@ use crate::{
     forms::{
         rules::{at_most, text},
         ssr::{done, internal, multiline, read, trimmed, Answer, Posted, Refusal, Reply, Written},
-        DateParts,
+        Confirmation, DateParts,
     },
     html::slugify,
     state::AppState,
@@ -91,6 +91,19 @@ pub struct ReportPost {
     /// `preview` (nothing saved), `save` or `publish`.
     #[garde(skip)]
     action: String,
+    /// `yes` once the person has confirmed publishing.
+    #[garde(skip)]
+    confirmed: String,
+}
+
+fn split_choices(chosen: Vec<String>) -> Vec<String> {
+    chosen
+        .iter()
+        .flat_map(|c| c.split(','))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl ReportPost {
@@ -111,8 +124,9 @@ impl ReportPost {
             summary: self.summary,
             body: self.body,
             recommendations: self.recommendations,
-            values: self.values,
-            priorities: self.priorities,
+            // From the confirmation page, a list comes back joined with commas.
+            values: split_choices(self.values),
+            priorities: split_choices(self.priorities),
             change_note: self.change_note,
             version: self.version.trim().parse().unwrap_or(0),
         };
@@ -199,6 +213,7 @@ async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Reques
     let Posted {
         form, mut reply, ..
     } = read::<ReportPost>(request, "report", page.clone()).await;
+    let confirmed = form.confirmed == "yes";
     let (form, action, typed_date, date_error) = form.into_form();
     // Shown again as the editor reads it (checkbox lists joined, the address made), with
     // the date's boxes as typed.
@@ -221,6 +236,25 @@ async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Reques
         return Err(internal(error));
     }
     let reply = reply.mistakes(&state).await?;
+    if action == "publish" && !confirmed && viewer.may(Permission::PublishReports) {
+        let mut reply = reply;
+        reply.keep_value("action", "publish");
+        let confirm = Confirmation {
+            heading: format!("Publish “{}”?", form.title),
+            consequences: vec![
+                format!(
+                    "It will be public at once at /reports/{}, in search and in the reports feed.",
+                    form.slug
+                ),
+                "Every later change is kept as a revision that readers can see, and the web address cannot change.".to_owned(),
+            ],
+            action: page.clone(),
+            button: "Yes, publish it".to_owned(),
+            back: page.clone(),
+            warning: false,
+        };
+        return Err(reply.confirm(&state, confirm).await);
+    }
     let written = reply
         .run(&state, viewer.actor(), async |tx| {
             let mut form = form;
@@ -308,6 +342,8 @@ async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Reques
 #[derive(Debug, Default, Deserialize, garde::Validate)]
 #[serde(default)]
 pub struct WithdrawForm {
+    #[garde(skip)]
+    confirmed: String,
     #[garde(custom(text(
         "Say why the report is withdrawn: readers see this on its page",
         NOTE_MAX,
@@ -327,6 +363,22 @@ pub async fn withdraw(
         read::<WithdrawForm>(request, "withdraw", draft_key(Some(id))).await;
     let reply = reply.mistakes(&state).await?;
     let reason = form.reason;
+    if form.confirmed != "yes" {
+        let page = draft_key(Some(id));
+        let confirm = Confirmation {
+            heading: "Withdraw this report?".to_owned(),
+            consequences: vec![
+                "Its page will show your reason instead of the report, at once. Its history stays."
+                    .to_owned(),
+                format!("Your reason: “{reason}”"),
+            ],
+            action: format!("{page}/withdraw"),
+            button: "Yes, withdraw it".to_owned(),
+            back: page,
+            warning: true,
+        };
+        return Err(reply.confirm(&state, confirm).await);
+    }
     reply
         .write(&state, viewer.actor(), "report-withdrawn", async |tx| {
             let current = stored(tx, id).await?;
