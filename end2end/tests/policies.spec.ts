@@ -57,6 +57,9 @@ test("a draft policy is reviewed paragraph by paragraph, answered and published"
   await page.getByRole("link", { name: "Keeping data inside the SDE" }).click();
   await page.getByLabel("What this version changes").fill("First version, after review.");
   await page.locator("[data-test=publish-policy]").click();
+  await expect(page.locator("[data-test=confirm-heading]")).toContainText("Publish version 1");
+  await shell.expectNoAxeViolations();
+  await page.locator("[data-test=confirm]").click();
   await expect(page.locator("[data-test=notice]")).toContainText("has been published");
 
   await page.goto("/policies");

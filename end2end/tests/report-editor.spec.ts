@@ -15,7 +15,10 @@ class ReportEditor extends Shell {
   async fillDetails(title: string) {
     await this.page.getByLabel("Title").fill(title);
     await this.page.getByLabel("Type of report").selectOption("briefing");
-    await this.page.getByLabel("Date of the report").fill("2026-11-20");
+    const date = this.page.getByRole("group", { name: "Date of the report" });
+    await date.getByLabel("Day").fill("20");
+    await date.getByLabel("Month").fill("11");
+    await date.getByLabel("Year").fill("2026");
     await this.page.getByLabel("Summary").fill("How researchers outside the NHS may use data, in plain words.");
   }
 
@@ -49,6 +52,10 @@ test("with JavaScript the preview follows the typing, and publishing makes the r
   await expect(page.locator("[data-test=preview-status]")).toHaveText("Preview updated.");
   await editor.expectNoAxeViolations();
   await page.locator("[data-test=publish]").click();
+  // Publishing is public at once: it asks first.
+  await expect(page.locator("[data-test=confirm-heading]")).toHaveText("Publish “Researchers outside the NHS”?");
+  await editor.expectNoAxeViolations();
+  await page.locator("[data-test=confirm]").click();
   await expect(page).toHaveURL(/\/admin\/reports\/\d+\?done=report-published$/);
   await expect(page.locator("[data-test=notice]")).toHaveText("The report has been published.");
   await editor.expectNoAxeViolations();
