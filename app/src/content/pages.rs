@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     components::{loaded, page_title},
-    forms::{feedback, DoneNotice, ErrorSummary, TextArea, TextField},
+    forms::{feedback, DoneNotice, ErrorSummary, TextArea, TextField, TheirVersion},
     layout::StaffNav,
     reports::admin_pages::BodyEditor,
 };
@@ -84,6 +84,7 @@ fn ContentForm(part: &'static str, editor: ContentEditor) -> impl IntoView {
         <StaffNav current="content" />
         <DoneNotice notices=super::NOTICES />
         <ErrorSummary form="content" />
+        <TheirVersion form="content" fields=vec![(title_label, editor.title.clone()), (summary_label, editor.summary.clone()), ("The text", editor.body.clone())] />
         <h1>{heading}</h1>
         {editor.key.clone().map(|key| view! {
             <p>
@@ -127,6 +128,7 @@ fn GlossaryForm(editor: GlossaryEditor) -> impl IntoView {
         <StaffNav current="content" />
         <DoneNotice notices=super::NOTICES />
         <ErrorSummary form="glossary" />
+        <TheirVersion form="glossary" fields=vec![("Terms", editor.text.clone())] />
         <h1>"Plain-language glossary"</h1>
         <p>"The editors' plain-language help suggests a plainer word for each word here. One a line: the word, an equals sign, then the plainer words."</p>
         <form method="post" action="/admin/glossary" novalidate data-test="glossary-form" data-unsaved-warning="">

@@ -32,6 +32,9 @@ pub struct FormFeedback {
     pub outcome: Option<String>,
     /// An irreversible or public action waiting to be confirmed: the confirmation page.
     pub confirm: Option<Confirmation>,
+    /// The form was refused because someone else's change came first (409): the page
+    /// shows their version beside what was typed.
+    pub conflict: bool,
 }
 
 /// The confirmation page of an irreversible or public action: what will happen, and a
@@ -83,6 +86,30 @@ impl FormFeedback {
 /// The feedback for the form named `form`, when the page is being shown again after it.
 pub fn feedback(form: &str) -> Option<FormFeedback> {
     use_context::<FormFeedback>().filter(|feedback| feedback.form == form)
+}
+
+/// When a save was refused because someone else saved first: their version, as stored now,
+/// beside the form that keeps what was typed. `fields` are `(label, their text)`.
+#[component]
+pub fn TheirVersion(form: &'static str, fields: Vec<(&'static str, String)>) -> impl IntoView {
+    feedback(form).filter(|f| f.conflict).map(|_| {
+        view! {
+            <details class="nhsuk-details candour-their-version" open=true data-test="their-version">
+                <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"The version saved meanwhile"</span></summary>
+                <div class="nhsuk-details__text">
+                    <dl class="nhsuk-summary-list">
+                        {fields.into_iter().map(|(label, text)| view! {
+                            <div class="nhsuk-summary-list__row">
+                                <dt class="nhsuk-summary-list__key">{label}</dt>
+                                <dd class="nhsuk-summary-list__value candour-prewrap">{text}</dd>
+                            </div>
+                        }).collect_view()}
+                    </dl>
+                    <p>"Your text is in the form below. Save again to replace theirs, or copy what you need from theirs first."</p>
+                </div>
+            </details>
+        }
+    })
 }
 
 /// `/admin/confirm`: the page a form shows before an irreversible or public action (see

@@ -201,7 +201,9 @@ impl Reply {
     }
 
     /// The page again, with the messages and what was typed, and `status`.
-    pub async fn again(self, state: &AppState, status: StatusCode) -> Response {
+    pub async fn again(mut self, state: &AppState, status: StatusCode) -> Response {
+        // Someone else's change came first: the page shows theirs beside what was typed.
+        self.feedback.conflict = status == StatusCode::CONFLICT;
         let mut parts = self.parts;
         set_path(&mut parts, &self.page);
         render_page(state, parts, self.feedback, status).await

@@ -94,6 +94,11 @@ async fn an_editor_edits_a_value_and_a_page_and_each_save_is_a_revision() {
         .await;
     assert_eq!(stale.status, 409);
     assert!(stale.body.contains("An older text."), "my text is kept");
+    assert!(stale.body.contains("data-test=\"their-version\""));
+    assert!(
+        stale.body.contains("without exception"),
+        "their text is shown"
+    );
 
     let contact = editor.get("/admin/pages/contact").await.body;
     let saved = editor

@@ -200,6 +200,7 @@ pub async fn an_editor_adds_an_engagement_and_a_recommendation_the_public_sees(a
         .post("/admin/actions/PP27-1/details", &with_reason)
         .await;
     assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("data-test=\"their-version\""));
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     components::{loaded, page_title},
-    forms::{feedback, DateInput, DoneNotice, ErrorSummary, TextArea, TextField},
+    forms::{feedback, DateInput, DoneNotice, ErrorSummary, TextArea, TextField, TheirVersion},
     layout::StaffNav,
     register::{EvidenceLink, Figure},
 };
@@ -116,6 +116,7 @@ fn EngagementForm(editor: EngagementEditor) -> impl IntoView {
         <StaffNav current="register" />
         <DoneNotice notices=crate::register::NOTICES />
         <ErrorSummary form="engagement" />
+        <TheirVersion form="engagement" fields=vec![("Name", editor.name.clone()), ("Summary", editor.summary.clone()), ("Description", editor.body.clone())] />
         <h1>{heading}</h1>
         <form method="post" action=action novalidate data-test="engagement-form" data-unsaved-warning="">
             <input type="hidden" name="revision" value=typed("engagement", "revision").unwrap_or_else(|| editor.revision.clone()) />
@@ -299,6 +300,7 @@ fn DetailsForm(details: RecommendationDetails) -> impl IntoView {
         <Title text=page_title(format!("Wording and details of {reference}")) />
         <StaffNav current="register" />
         <ErrorSummary form="details" />
+        <TheirVersion form="details" fields=vec![("Title", details.title.clone()), ("What people said", details.what_you_said.clone())] />
         <span class="nhsuk-caption-l">{format!("Recommendation {reference}")}</span>
         <h1>"Wording and details"</h1>
         <p>

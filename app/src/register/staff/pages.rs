@@ -8,7 +8,10 @@ use super::{get_staff_record, preview_update, StaffRecord, UpdatePreview, NOTE_M
 use crate::{
     components::{loaded, page_title},
     dates::display_date,
-    forms::{feedback, textarea_text, DateInput, DoneNotice, ErrorSummary, TextArea, TextField},
+    forms::{
+        feedback, textarea_text, DateInput, DoneNotice, ErrorSummary, TextArea, TextField,
+        TheirVersion,
+    },
     layout::StaffNav,
     register::components::StatusTag,
 };
@@ -47,6 +50,7 @@ fn UpdateForm(record: StaffRecord) -> impl IntoView {
         <StaffNav current="register" />
         <DoneNotice notices=crate::register::NOTICES />
         <ErrorSummary form="update" />
+        <TheirVersion form="update" fields=vec![("Status", record.status_name.clone()), ("Summary", record.summary.clone()), ("What we did", record.what_we_did.clone())] />
         <span class="nhsuk-caption-l">{format!("Recommendation {}", record.reference)}</span>
         <h1>{record.title.clone()}</h1>
         <p>
