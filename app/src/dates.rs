@@ -55,14 +55,43 @@ pub fn display_date(iso: &str) -> String {
     }
 }
 
-/// "23 November 2026, 14:05 UTC" from an RFC 3339 timestamp.
+/// "23 November 2026 at 2:05pm" from a stored (UTC) timestamp, in UK time (GMT or BST, as
+/// the clocks were then), the GOV.UK style for times.
 pub fn display_time(at: &str) -> String {
+    #[cfg(feature = "ssr")]
+    if let Ok(utc) = chrono::DateTime::parse_from_rfc3339(at) {
+        let uk = utc.with_timezone(&chrono_tz::Europe::London);
+        return format!(
+            "{} at {}",
+            display_date(&uk.date_naive().to_string()),
+            clock_time(&uk.format("%H:%M").to_string())
+        );
+    }
     let (date, time) = at.split_once('T').unwrap_or((at, ""));
     let time: String = time.chars().take(5).collect();
     if time.is_empty() {
         display_date(date)
     } else {
-        format!("{}, {time} UTC", display_date(date))
+        format!("{} at {}", display_date(date), clock_time(&time))
+    }
+}
+
+/// "14:05" → "2:05pm", "00:00" → "midnight", "12:00" → "midday" (GOV.UK style).
+pub fn clock_time(hh_mm: &str) -> String {
+    let Some((h, m)) = hh_mm.split_once(':') else {
+        return hh_mm.to_owned();
+    };
+    let (Ok(h), Ok(m)) = (h.parse::<u32>(), m.parse::<u32>()) else {
+        return hh_mm.to_owned();
+    };
+    match (h, m) {
+        (0, 0) => "midnight".to_owned(),
+        (12, 0) => "midday".to_owned(),
+        _ => format!(
+            "{}:{m:02}{}",
+            if h % 12 == 0 { 12 } else { h % 12 },
+            if h < 12 { "am" } else { "pm" }
+        ),
     }
 }
 
@@ -72,14 +101,61 @@ pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`.
+/// This moment in the UK (Europe/London: GMT in winter, BST in summer).
+#[cfg(feature = "ssr")]
+pub fn uk_now() -> chrono::DateTime<chrono_tz::Tz> {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::London)
+}
+
+/// Today's date in the UK as `YYYY-MM-DD`: every date Candour decides (the latest a change
+/// may be dated, "overdue") is the UK's, not UTC's (at 00:30 BST it is already tomorrow).
 #[cfg(feature = "ssr")]
 pub fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
+    uk_date(chrono::Utc::now())
+}
+
+/// The UK date of a moment, `YYYY-MM-DD`.
+#[cfg(feature = "ssr")]
+pub fn uk_date(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::London)
+        .date_naive()
+        .to_string()
 }
 
 /// This moment, as stored (see [`timestamp`]).
 #[cfg(feature = "ssr")]
 pub fn now() -> String {
     timestamp(chrono::Utc::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn today_is_the_uk_date_at_both_clock_changes() {
+        use chrono::TimeZone;
+        // 00:30 BST on 2 July is 23:30 UTC on 1 July.
+        let summer = chrono::Utc.with_ymd_and_hms(2026, 7, 1, 23, 30, 0).unwrap();
+        assert_eq!(uk_date(summer), "2026-07-02");
+        // The clocks go forward at 01:00 UTC on 29 March 2026 and back at 01:00 UTC on
+        // 25 October 2026.
+        let before_forward = chrono::Utc.with_ymd_and_hms(2026, 3, 28, 23, 30, 0).unwrap();
+        assert_eq!(uk_date(before_forward), "2026-03-28");
+        let after_forward = chrono::Utc.with_ymd_and_hms(2026, 3, 29, 23, 30, 0).unwrap();
+        assert_eq!(uk_date(after_forward), "2026-03-30");
+        let after_back = chrono::Utc.with_ymd_and_hms(2026, 10, 25, 23, 30, 0).unwrap();
+        assert_eq!(uk_date(after_back), "2026-10-25");
+        assert_eq!(display_time("2026-07-01T23:30:00Z"), "2 July 2026 at 12:30am");
+        assert_eq!(display_time("2026-12-01T14:05:00Z"), "1 December 2026 at 2:05pm");
+        assert_eq!(display_time("2026-12-01T12:00:00Z"), "1 December 2026 at midday");
+    }
+
+    #[test]
+    fn dates_are_checked_and_shown_as_people_read_them() {
+        assert!(is_iso_date("2024-02-29"));
+        assert!(!is_iso_date("2023-02-29"));
+        assert_eq!(display_date("2025-02-17"), "17 February 2025");
+    }
 }

@@ -184,7 +184,7 @@ async fn matrix_policy(app: &TestApp) -> (i64, i64) {
     }
     let author = app.create_user(Role::CriticalFriend).await;
     let body = "A paragraph to comment on.";
-    let closes = (chrono::Utc::now().date_naive() + chrono::Duration::days(7)).to_string();
+    let closes = (app::dates::uk_now().date_naive() + chrono::Duration::days(7)).to_string();
     let mut tx = app.db.begin_write().await.unwrap();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO policies (slug, title, summary, created_at, updated_at) \

@@ -41,7 +41,7 @@ fn policy_id(reply: &Reply) -> i64 {
 }
 
 fn in_two_weeks() -> String {
-    (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string()
+    (app::dates::uk_now().date_naive() + chrono::Duration::days(14)).to_string()
 }
 
 async fn open_review(editor: &Browser, id: i64) {
@@ -1166,5 +1166,5 @@ async fn revising_during_a_review_says_how_early_it_closes_and_records_the_real_
             .fetch_one(app.db.pool())
             .await
             .unwrap();
-    assert_eq!(closes, chrono::Utc::now().date_naive().to_string());
+    assert_eq!(closes, app::dates::uk_now().date_naive().to_string());
 }

@@ -5,7 +5,7 @@ use app::accounts::Role;
 use crate::helpers::{spawn_app, Browser, Reply, TestApp};
 
 fn today() -> (String, String, String) {
-    let today = chrono::Utc::now().date_naive();
+    let today = app::dates::uk_now().date_naive();
     use chrono::Datelike;
     (
         today.day().to_string(),

@@ -155,9 +155,9 @@ pub async fn sign_in(
             reply.error(
                 "email",
                 format!(
-                    "There have been too many attempts to sign in. Wait {minutes} minute{} and try again (after {} UTC).",
+                    "There have been too many attempts to sign in. Wait {minutes} minute{} and try again (after {}).",
                     if minutes == 1 { "" } else { "s" },
-                    until.format("%H:%M"),
+                    crate::dates::clock_time(&until.with_timezone(&chrono_tz::Europe::London).format("%H:%M").to_string()),
                 ),
             );
             let mut response = reply.again(&state, StatusCode::TOO_MANY_REQUESTS).await;

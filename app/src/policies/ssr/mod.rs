@@ -28,7 +28,7 @@ pub fn review_page(slug: &str) -> String {
 }
 
 fn in_two_weeks() -> String {
-    (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string()
+    (crate::dates::uk_now().date_naive() + chrono::Duration::days(14)).to_string()
 }
 
 /// Policies with one version each: `version` is the join condition choosing which.
