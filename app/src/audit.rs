@@ -16,6 +16,15 @@ pub struct Actor {
     pub role: &'static str,
 }
 
+impl Actor {
+    /// Someone not signed in (subscribing to email): their changes are their own and have
+    /// no audit entry.
+    pub const PUBLIC: Actor = Actor {
+        id: 0,
+        role: "public",
+    };
+}
+
 /// What changed, from what to what, said in a line each (no emails or names of people:
 /// accounts are named by number).
 #[derive(Debug, Clone, PartialEq, Eq)]

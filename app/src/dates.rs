@@ -141,15 +141,30 @@ mod tests {
         assert_eq!(uk_date(summer), "2026-07-02");
         // The clocks go forward at 01:00 UTC on 29 March 2026 and back at 01:00 UTC on
         // 25 October 2026.
-        let before_forward = chrono::Utc.with_ymd_and_hms(2026, 3, 28, 23, 30, 0).unwrap();
+        let before_forward = chrono::Utc
+            .with_ymd_and_hms(2026, 3, 28, 23, 30, 0)
+            .unwrap();
         assert_eq!(uk_date(before_forward), "2026-03-28");
-        let after_forward = chrono::Utc.with_ymd_and_hms(2026, 3, 29, 23, 30, 0).unwrap();
+        let after_forward = chrono::Utc
+            .with_ymd_and_hms(2026, 3, 29, 23, 30, 0)
+            .unwrap();
         assert_eq!(uk_date(after_forward), "2026-03-30");
-        let after_back = chrono::Utc.with_ymd_and_hms(2026, 10, 25, 23, 30, 0).unwrap();
+        let after_back = chrono::Utc
+            .with_ymd_and_hms(2026, 10, 25, 23, 30, 0)
+            .unwrap();
         assert_eq!(uk_date(after_back), "2026-10-25");
-        assert_eq!(display_time("2026-07-01T23:30:00Z"), "2 July 2026 at 12:30am");
-        assert_eq!(display_time("2026-12-01T14:05:00Z"), "1 December 2026 at 2:05pm");
-        assert_eq!(display_time("2026-12-01T12:00:00Z"), "1 December 2026 at midday");
+        assert_eq!(
+            display_time("2026-07-01T23:30:00Z"),
+            "2 July 2026 at 12:30am"
+        );
+        assert_eq!(
+            display_time("2026-12-01T14:05:00Z"),
+            "1 December 2026 at 2:05pm"
+        );
+        assert_eq!(
+            display_time("2026-12-01T12:00:00Z"),
+            "1 December 2026 at midday"
+        );
     }
 
     #[test]

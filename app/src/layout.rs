@@ -183,6 +183,7 @@ const STAFF_SECTIONS: &[(&str, &str, &str, bool)] = &[
     ("policies", "/admin/policies", "Policies", false),
     ("users", "/admin/users", "People", false),
     ("audit", "/admin/audit", "Audit log", true),
+    ("email", "/admin/email", "Email", true),
 ];
 
 /// The staff area's navigation, the same on every staff page; `current` is the section's

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod components;
 pub mod content;
 pub mod dates;
+pub mod email;
 pub mod error;
 pub mod forms;
 pub mod html;
@@ -44,9 +45,14 @@ pub use site::SiteInfo;
 
 use crate::{
     accounts::pages::{
-        AccountPage, AdminUsersPage, AuditLogPage, InvitePage, ResetPage, SignInPage,
+        AccountPage, AdminUsersPage, AuditLogPage, ForgotPasswordPage, InvitePage, ResetPage,
+        SignInPage,
     },
     content::{ContentEditorPage, ContentListPage, GlossaryEditorPage},
+    email::{
+        AdminEmailPage, ConfirmSubscriptionPage, LeftPage, ManageSubscriptionPage,
+        NotificationSettingsSection, SubscribePage, UnsubscribePage,
+    },
     forms::ConfirmPage,
     layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{ContentPage, HomePage, NotFound},
@@ -142,6 +148,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                         <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async />
                         <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                         <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
                         <Route
@@ -150,12 +157,19 @@ pub fn App() -> impl IntoView {
                                 <AccountPage>
                                     <FollowedSection />
                                     <MyCommentsSection />
+                                    <NotificationSettingsSection />
                                 </AccountPage>
                             }
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/admin") view=StaffHomePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/confirm") view=ConfirmPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/email") view=AdminEmailPage ssr=SsrMode::Async />
+                        <Route path=path!("/subscribe") view=SubscribePage ssr=SsrMode::Async />
+                        <Route path=path!("/subscriptions/left") view=LeftPage ssr=SsrMode::Async />
+                        <Route path=path!("/subscriptions/:token") view=ManageSubscriptionPage ssr=SsrMode::Async />
+                        <Route path=path!("/subscriptions/:token/confirm") view=ConfirmSubscriptionPage ssr=SsrMode::Async />
+                        <Route path=path!("/subscriptions/:token/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports") view=AdminReportsPage ssr=SsrMode::Async />

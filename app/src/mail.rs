@@ -9,7 +9,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::dates::now;
+use crate::dates::{now, timestamp};
 
 /// What an email says. Rendered as plain text and as simple HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,11 +155,31 @@ pub async fn send_to_topics(
 /// how the account page names it.
 pub const NOTIFICATIONS: [(&str, &str, &str); 6] = [
     ("review-opened", "immediately", "A policy review has opened"),
-    ("review-closing", "immediately", "A review closes in three days"),
-    ("comment-answered", "immediately", "Your comment was answered"),
-    ("thread-reply", "immediately", "Someone replied in your discussion"),
-    ("followed-changed", "daily", "A recommendation you follow changed"),
-    ("staff-summary", "daily", "Staff: comments waiting for an answer and overdue recommendations"),
+    (
+        "review-closing",
+        "immediately",
+        "A review closes in three days",
+    ),
+    (
+        "comment-answered",
+        "immediately",
+        "Your comment was answered",
+    ),
+    (
+        "thread-reply",
+        "immediately",
+        "Someone replied in your discussion",
+    ),
+    (
+        "followed-changed",
+        "daily",
+        "A recommendation you follow changed",
+    ),
+    (
+        "staff-summary",
+        "daily",
+        "Staff: comments waiting for an answer and overdue recommendations",
+    ),
 ];
 
 /// Queues a notification of `kind` to each person in `user_ids`, as each asked: at once, in
@@ -246,6 +266,29 @@ pub async fn followers(conn: &mut AnyConnection, reference: &str) -> Result<Vec<
         .await
 }
 
+/// How many requests were recorded under `key` since `since`.
+pub async fn requests_since(
+    conn: &mut AnyConnection,
+    key: &str,
+    since: chrono::Duration,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM mail_requests WHERE key = $1 AND at > $2")
+        .bind(key)
+        .bind(timestamp(chrono::Utc::now() - since))
+        .fetch_one(conn)
+        .await
+}
+
+/// Records a request that may send mail.
+pub async fn record_request(conn: &mut AnyConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO mail_requests (key, at) VALUES ($1, $2)")
+        .bind(key)
+        .bind(now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,7 +306,9 @@ mod tests {
             "Fish & <chips>\n\nOpen it:\nhttps://example.org/?a=1&b=2"
         );
         assert!(message.html().contains("Fish &amp; &lt;chips&gt;"));
-        assert!(message.html().contains("href=\"https://example.org/?a=1&amp;b=2\""));
+        assert!(message
+            .html()
+            .contains("href=\"https://example.org/?a=1&amp;b=2\""));
         assert!(!message.html().contains("<img"));
     }
 }

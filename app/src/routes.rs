@@ -14,6 +14,7 @@ pub fn form_routes() -> Vec<FormRoute> {
         crate::reports::form_routes(),
         crate::policies::form_routes(),
         crate::content::form_routes(),
+        crate::email::form_routes(),
     ]
     .into_iter()
     .flatten()

@@ -14,6 +14,9 @@ pub struct AppState {
     pub db: Database,
     pub site: SiteInfo,
     pub security: Security,
+    /// A mail server is configured (`CANDOUR_SMTP_URL`): without one, email waits in the
+    /// outbox.
+    pub mail_configured: bool,
     /// The HTML document around every page, with the app's route table: forms use it to
     /// show their page again with errors.
     pub shell: fn(LeptosOptions) -> AnyView,

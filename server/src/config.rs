@@ -62,6 +62,13 @@ pub struct ConfigArgs {
         global = true
     )]
     pub trusted_proxies: String,
+    /// The mail server: smtp://host:port, smtp://user:password@host:587?tls=required
+    /// (STARTTLS) or smtps://user:password@host:465. Unset: emails wait in the outbox.
+    #[arg(long, env = "CANDOUR_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of Candour's email [default: Candour <no-reply@the public address's host>].
+    #[arg(long, env = "CANDOUR_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
 }
 
 /// Checked configuration.
@@ -75,6 +82,7 @@ pub struct Config {
     pub site_dir: PathBuf,
     pub organisation: Option<String>,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub mailer: crate::mail::Mailer,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -166,7 +174,29 @@ impl ConfigArgs {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mail_from = self.mail_from.clone().unwrap_or_else(|| {
+            format!(
+                "Candour <no-reply@{}>",
+                public_url.host_str().unwrap_or("localhost")
+            )
+        });
+        let mailer = crate::mail::mailer(None, &mail_from)
+            .map_err(|problem| error("CANDOUR_MAIL_FROM", "mail-from", &mail_from, &problem))?;
+        let mailer = match &self.smtp_url {
+            None => mailer,
+            Some(url) => crate::mail::mailer(Some(url), &mail_from).map_err(|problem| {
+                // The password is never repeated back.
+                let shown = url::Url::parse(url)
+                    .map(|mut u| {
+                        let _ = u.set_password(None);
+                        u.to_string()
+                    })
+                    .unwrap_or_else(|_| url.split('@').next_back().unwrap_or_default().to_owned());
+                error("CANDOUR_SMTP_URL", "smtp-url", &shown, &problem)
+            })?,
+        };
         Ok(Config {
+            mailer,
             trusted_proxies,
             addr,
             data_dir: self.data_dir.clone(),
@@ -193,7 +223,35 @@ mod tests {
             site_dir: "./target/site".into(),
             organisation: None,
             trusted_proxies: String::new(),
+            smtp_url: None,
+            mail_from: None,
         }
+    }
+
+    #[test]
+    fn mail_settings_are_checked_and_a_password_is_never_shown() {
+        let config = args().check().unwrap();
+        assert_eq!(
+            config.mailer.from.to_string(),
+            "Candour <no-reply@127.0.0.1>"
+        );
+        let error = ConfigArgs {
+            smtp_url: Some("imap://user:secret@mail.example.org".into()),
+            ..args()
+        }
+        .check()
+        .unwrap_err()
+        .to_string();
+        assert!(error.starts_with("invalid CANDOUR_SMTP_URL"), "{error}");
+        assert!(!error.contains("secret"), "{error}");
+        let error = ConfigArgs {
+            mail_from: Some("nobody".into()),
+            ..args()
+        }
+        .check()
+        .unwrap_err()
+        .to_string();
+        assert!(error.starts_with("invalid CANDOUR_MAIL_FROM"), "{error}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod mail;
 pub mod open_data;
 pub mod router;
 pub mod startup;

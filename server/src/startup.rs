@@ -31,6 +31,7 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Database> {
 pub struct Application {
     pub listener: TcpListener,
     pub state: AppState,
+    pub mailer: crate::mail::Mailer,
 }
 
 impl Application {
@@ -59,10 +60,12 @@ impl Application {
         features.insert(app::register::RegisterCache::new(REGISTER_CACHE_ENTRIES));
         Ok(Self {
             listener,
+            mailer: config.mailer.clone(),
             state: AppState {
                 options,
                 db,
                 site,
+                mail_configured: config.mailer.transport.is_some(),
                 security: app::state::Security {
                     trusted_proxies: config.trusted_proxies.clone(),
                     https: config.public_url.scheme() == "https",
@@ -87,6 +90,14 @@ impl Application {
         let sessions =
             app::accounts::ssr::session_store::DatabaseSessionStore::new(self.state.db.clone());
         let sweeper = tokio::spawn(sweep_expired_sessions(sessions));
+        let delivery = crate::mail::Delivery {
+            db: self.state.db.clone(),
+            mailer: self.mailer.clone(),
+            public_url: self.state.site.public_url.clone(),
+            organisation: self.state.site.organisation.clone(),
+        };
+        let mail_worker = tokio::spawn(crate::mail::run_worker(delivery.clone()));
+        let mail_jobs = tokio::spawn(crate::mail::run_jobs(delivery));
         app::accounts::ssr::passwords::prepare();
         let app = router::build(self.state);
         axum::serve(
@@ -98,6 +109,8 @@ impl Application {
         .context("serving HTTP")?;
         refresher.abort();
         sweeper.abort();
+        mail_worker.abort();
+        mail_jobs.abort();
         db.close().await;
         Ok(())
     }

@@ -50,7 +50,35 @@ pub fn SignInPage() -> impl IntoView {
                             <button class="nhsuk-button" type="submit" data-test="sign-in-submit">"Sign in"</button>
                         </form>
                         <h2 class="nhsuk-heading-s">"Forgotten your password?"</h2>
-                        <p>"Ask the PPIE team for a link to set a new one. Accounts are by invitation: if you would like to become a Digital Critical Friend, "<a href="/contact">"contact us"</a>"."</p>
+                        <p><a href="/forgot-password" data-test="forgot-password">"Get a link to set a new one"</a>". Accounts are by invitation: if you would like to become a Digital Critical Friend, "<a href="/contact">"contact us"</a>"."</p>
+                    }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// `/forgot-password`: ask for a link to set a new password.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let outcome = feedback("forgot").and_then(|f| f.outcome);
+    view! {
+        <Title text=page_title("Forgotten your password") />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <ErrorSummary form="forgot" />
+                <h1>"Forgotten your password"</h1>
+                {match outcome {
+                    Some(outcome) => view! {
+                        <div class="nhsuk-inset-text candour-notice candour-notice--done" role="status" data-test="forgot-outcome"><p>{outcome}</p></div>
+                        <p><a href="/sign-in">"Back to sign in"</a></p>
+                    }.into_any(),
+                    None => view! {
+                        <p>"Enter the email address you sign in with. We will send a link to set a new password."</p>
+                        <form method="post" action="/forgot-password" novalidate data-test="forgot-form">
+                            <TextField form="forgot" name="email" label="Email address" kind="email" autocomplete="username" />
+                            <button class="nhsuk-button" type="submit" data-test="forgot-submit">"Send me a link"</button>
+                        </form>
                     }.into_any(),
                 }}
             </div>

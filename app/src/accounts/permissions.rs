@@ -61,10 +61,12 @@ pub enum Permission {
     CommentOnPolicies,
     /// Write draft policies, open reviews, answer comments and publish.
     ManagePolicies,
+    /// See the outbox (what email is queued, sent and failed) and retry failures.
+    ManageEmail,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ManageOwnAccount,
         Permission::ViewDraftReports,
         Permission::EditReports,
@@ -76,6 +78,7 @@ impl Permission {
         Permission::RecordStatusChanges,
         Permission::CommentOnPolicies,
         Permission::ManagePolicies,
+        Permission::ManageEmail,
     ];
 }
 
@@ -92,7 +95,10 @@ pub fn holders(permission: Permission) -> &'static [Role] {
         | Permission::InviteCriticalFriends
         | Permission::RecordStatusChanges
         | Permission::ManagePolicies => &[Editor, Admin],
-        Permission::InviteStaff | Permission::ManageAccounts | Permission::ViewAuditLog => &[Admin],
+        Permission::InviteStaff
+        | Permission::ManageAccounts
+        | Permission::ViewAuditLog
+        | Permission::ManageEmail => &[Admin],
     }
 }
 

@@ -53,7 +53,8 @@ pub fn PoliciesPage() -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            <p><a href="/policies/feed.atom">"Follow new policy versions (Atom feed)"</a></p>
+            <crate::email::SubscribeForm topic="policies".to_owned() what="new versions of SDE policies".to_owned() />
+            <p>"Or, in a feed reader: "<a href="/policies/feed.atom">"new policy versions (Atom feed)"</a></p>
         }
     })
 }

@@ -5,6 +5,8 @@ pub mod components;
 pub mod dashboard;
 pub mod editing;
 pub mod follows;
+#[cfg(feature = "ssr")]
+pub mod notices;
 pub mod pages;
 pub mod query;
 #[cfg(feature = "ssr")]

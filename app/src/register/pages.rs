@@ -197,6 +197,10 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                     <li><a href="/actions/feed.atom">"Follow every status change (Atom feed)"</a></li>
                 </ul>
                 <CopyLinkButton />
+                {match query.engagement.as_slice() {
+                    [one] => view! { <crate::email::SubscribeForm topic=format!("engagement:{one}") what="changes to these recommendations".to_owned() /> }.into_any(),
+                    _ => view! { <crate::email::SubscribeForm topic="register".to_owned() what="every change in the register".to_owned() /> }.into_any(),
+                }}
             </div>
         </div>
     }
@@ -347,7 +351,8 @@ pub fn RecommendationPage() -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ol>
-                <p><a href=feed>"Follow changes to this recommendation (Atom feed)"</a></p>
+                <crate::email::SubscribeForm topic=format!("recommendation:{}", row.reference) what=format!("changes to {}", row.reference) />
+                <p>"Or, in a feed reader: "<a href=feed>"changes to this recommendation (Atom feed)"</a></p>
                 {(!detail.values.is_empty() || !detail.priorities.is_empty()).then(|| view! {
                     <h2>"Part of our social licence"</h2>
                     <ul class="nhsuk-list nhsuk-list--bullet">

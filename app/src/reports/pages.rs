@@ -86,7 +86,8 @@ pub fn ReportsPage() -> impl IntoView {
                         </section>
                     }).collect_view().into_any()
                 }}
-                <p><a href="/reports/feed.atom">"Follow new and updated reports (Atom feed)"</a></p>
+                <crate::email::SubscribeForm topic="reports".to_owned() what="new reports".to_owned() />
+                <p>"Or, in a feed reader: "<a href="/reports/feed.atom">"new and updated reports (Atom feed)"</a></p>
             }
         },
     )

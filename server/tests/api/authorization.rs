@@ -28,6 +28,12 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/sign-out", EVERYONE),
     ("POST", "/invite/{token}", EVERYONE),
     ("POST", "/reset/{token}", EVERYONE),
+    ("POST", "/forgot-password", EVERYONE),
+    ("POST", "/subscribe", EVERYONE),
+    ("POST", "/subscriptions/{token}/confirm", EVERYONE),
+    ("POST", "/subscriptions/{token}", EVERYONE),
+    ("POST", "/subscriptions/{token}/unsubscribe", EVERYONE),
+    ("POST", "/account/notifications", SIGNED_IN),
     ("POST", "/account/name", SIGNED_IN),
     ("POST", "/account/password", SIGNED_IN),
     ("POST", "/account/sessions/end", SIGNED_IN),
@@ -45,6 +51,7 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/admin/users/{id}/enable", ADMIN),
     ("POST", "/admin/users/{id}/reset-link", ADMIN),
     ("GET", "/admin/audit.csv", ADMIN),
+    ("POST", "/admin/email/{id}/retry", ADMIN),
     ("POST", "/admin/reports/new", STAFF),
     ("POST", "/admin/reports/{id}", STAFF),
     ("POST", "/admin/reports/{id}/withdraw", STAFF),
@@ -114,6 +121,10 @@ const SERVER_FNS: &[(&str, &[Who], &str)] = &[
     ("/_fn/review", SIGNED_IN, "slug=matrix-policy"),
     ("/_fn/admin-policies", STAFF, ""),
     ("/_fn/policy-editor", STAFF, ""),
+    ("/_fn/subscribe-topic", EVERYONE, "key=register"),
+    ("/_fn/subscription", EVERYONE, "token=abc"),
+    ("/_fn/outbox", ADMIN, ""),
+    ("/_fn/notification-settings", SIGNED_IN, ""),
 ];
 
 fn role_of(who: Who) -> Option<Role> {
@@ -164,6 +175,7 @@ async fn concrete_path(app: &TestApp, pattern: &str) -> String {
     }
     pattern
         .replace("{token}", "0000")
+        .replace("/admin/email/{id}", "/admin/email/0")
         .replace("{reference}", "PP-1")
         .replace("{key}", "public-panel")
         .replace("/admin/pages/{slug}", "/admin/pages/contact")

@@ -27,6 +27,8 @@ pub fn config_for(data_dir: &Path, content: &Path) -> server::config::Config {
         site_dir: data_dir.join("site"),
         organisation: None,
         trusted_proxies: String::new(),
+        smtp_url: None,
+        mail_from: None,
     }
     .check()
     .expect("test configuration is valid")

@@ -11,7 +11,7 @@ use crate::{
     accounts::{
         permissions::invitable_roles,
         routes::SignedIn,
-        ssr::{audit::Change, links, users},
+        ssr::{audit::Change, emails, links, users},
         AuditFilter, Role, Viewer,
     },
     forms::{
@@ -82,6 +82,8 @@ pub async fn invite(
                 ));
             }
             let (id, token) = links::create_invite(tx, &email, role, Some(viewer.id)).await?;
+            let letter = emails::invitation(&state.site, role, &token);
+            crate::mail::send_to(tx, &letter, &email, None, None).await?;
             let after = format!(
                 "invitation as {}, valid {} days",
                 role.as_str(),
@@ -96,7 +98,7 @@ pub async fn invite(
     match created {
         Ok((reply, _, token)) => {
             let what = format!(
-                "Invitation created for {email}. Send them this link; it works once, for {} days:",
+                "Invitation created for {email}. We are emailing it to them; you can also send them this link. It works once, for {} days:",
                 links::INVITE_DAYS
             );
             show_link(&state, reply, what, format!("/invite/{token}")).await
@@ -127,6 +129,8 @@ pub async fn resend_invite(
                 ));
             }
             let (new_id, token) = links::create_invite(tx, &email, role, Some(viewer.id)).await?;
+            let letter = emails::invitation(&state.site, role, &token);
+            crate::mail::send_to(tx, &letter, &email, None, None).await?;
             let mut entry = invitation(
                 new_id,
                 format!("invitation {id}"),
@@ -365,6 +369,14 @@ pub async fn reset_link(
                 ));
             };
             let (link_id, token) = links::create_reset(tx, id, Some(viewer.id)).await?;
+            let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if let Some(email) = email {
+                let message = emails::reset(&state.site, &token, false);
+                crate::mail::send_to(tx, &message, &email, Some(id), None).await?;
+            }
             let entry = Change {
                 action: "account.reset-link-issued",
                 record_kind: "account",
@@ -378,7 +390,7 @@ pub async fn reset_link(
     match created {
         Ok((reply, _, (name, token))) => {
             let what = format!(
-                "A password reset link for {name}. Send it to them; it works once, for {} hours:",
+                "A password reset link for {name}. We are emailing it to them; you can also send it. It works once, for {} hours:",
                 links::RESET_HOURS
             );
             show_link(&state, reply, what, format!("/reset/{token}")).await

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod forgot;
 mod sign_in;
 
 use super::{
@@ -20,6 +21,7 @@ pub fn form_routes() -> Vec<FormRoute> {
         FormRoute::post("/sign-out", Anyone, "/sign-in", sign_in::sign_out),
         FormRoute::post("/invite/{token}", Anyone, "/invite/{token}", sign_in::accept_invite),
         FormRoute::post("/reset/{token}", Anyone, "/reset/{token}", sign_in::reset_password),
+        FormRoute::post("/forgot-password", Anyone, "/forgot-password", forgot::forgot_password),
         FormRoute::post("/account/name", Holder(P::ManageOwnAccount), "/account", account::change_name),
         FormRoute::post("/account/password", Holder(P::ManageOwnAccount), "/account", account::change_password),
         FormRoute::post("/account/sessions/end", Holder(P::ManageOwnAccount), "/account", account::end_session),

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod drafts;
+pub mod emails;
 pub mod links;
 pub mod passwords;
 pub mod session_store;

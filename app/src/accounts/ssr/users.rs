@@ -268,6 +268,10 @@ pub async fn delete_account(
         "DELETE FROM drafts WHERE user_id = $1",
         "DELETE FROM follows WHERE user_id = $1",
         "DELETE FROM account_links WHERE user_id = $1",
+        // Email: what waits to be sent to them, and their choices.
+        "DELETE FROM outbox WHERE user_id = $1",
+        "DELETE FROM digest_items WHERE user_id = $1",
+        "DELETE FROM notification_settings WHERE user_id = $1",
     ] {
         sqlx::query(statement)
             .bind(user_id)
@@ -310,6 +314,17 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
     .bind(user_id)
     .fetch_all(db.pool())
     .await?;
+    let notifications: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, mode FROM notification_settings WHERE user_id = $1 ORDER BY kind",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    let emails_waiting: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE user_id = $1 AND sent_at IS NULL")
+            .bind(user_id)
+            .fetch_one(db.pool())
+            .await?;
     let comments: Vec<(String, i64, Option<i64>, String, String)> = sqlx::query_as(
         "SELECT p.slug, v.number, c.paragraph, c.body, c.created_at FROM policy_comments c \
          JOIN policy_versions v ON v.id = c.version_id JOIN policies p ON p.id = v.policy_id \
@@ -346,6 +361,10 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
         "following": following.into_iter().map(|(reference, seen_at)| serde_json::json!({
             "recommendation": reference, "seen_at": seen_at,
         })).collect::<Vec<_>>(),
+        "email_choices": notifications.into_iter().map(|(kind, mode)| serde_json::json!({
+            "kind": kind, "mode": mode,
+        })).collect::<Vec<_>>(),
+        "emails_waiting_to_be_sent": emails_waiting,
         "policy_comments": comments.into_iter().map(|(policy, version, paragraph, body, created_at)| serde_json::json!({
             "policy": policy, "version": version, "paragraph": paragraph, "comment": body, "posted_at": created_at,
         })).collect::<Vec<_>>(),

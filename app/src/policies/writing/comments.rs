@@ -174,6 +174,7 @@ pub async fn comment(
     }
     let reply = reply.mistakes(&state).await?;
     let page = reply.page.clone();
+    let site = state.site.clone();
     let response = reply
         .write(&state, viewer.actor(), &format!("{what}-posted"), async |tx| {
             // Only while the review is still open (it may have closed since the form was read).
@@ -195,6 +196,30 @@ pub async fn comment(
             let Some((comment_id,)) = inserted else {
                 return Err(Refusal::conflict(field, CLOSED_WHILE_WRITING));
             };
+            if let Some(thread) = thread {
+                // Everyone else in the discussion hears of the reply.
+                let people: Vec<i64> = sqlx::query_scalar(
+                    "SELECT DISTINCT author_id FROM policy_comments
+                     WHERE (id = $1 OR parent_id = $1) AND author_id <> $2 AND hidden_reason IS NULL",
+                )
+                .bind(thread)
+                .bind(viewer.id)
+                .fetch_all(&mut *tx)
+                .await?;
+                let message = crate::mail::Message {
+                    kind: "policies.reply",
+                    subject: "A new reply in your discussion".to_owned(),
+                    paragraphs: vec![
+                        format!("{} replied in a discussion you took part in:", viewer.display_name),
+                        body.clone(),
+                    ],
+                    action: Some((
+                        "Read the discussion".to_owned(),
+                        format!("{}{}", site.public_url.trim_end_matches('/'), at_comment(&page, comment_id)),
+                    )),
+                };
+                crate::mail::notify(tx, "thread-reply", &people, &message).await?;
+            }
             let entry = policy_change(
                 if thread.is_some() {
                     "policy.replied"
@@ -296,6 +321,7 @@ pub async fn answer(
     }
     let reply = reply.mistakes(&state).await?;
     let to = at_comment(&reply.page, comment_id);
+    let site = state.site.clone();
     reply
         .write(&state, viewer.actor(), "answer-saved", async |tx| {
             let public: Option<i64> =
@@ -319,6 +345,24 @@ pub async fn answer(
             .bind(now())
             .execute(&mut *tx)
             .await?;
+            let author: Option<i64> =
+                sqlx::query_scalar("SELECT author_id FROM policy_comments WHERE id = $1")
+                    .bind(comment_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let message = crate::mail::Message {
+                kind: "policies.answered",
+                subject: "Your comment has been answered".to_owned(),
+                paragraphs: vec![
+                    format!("The PPIE team answered your comment: {}.", crate::policies::outcome_label(&form.outcome)),
+                    form.body.clone(),
+                ],
+                action: Some((
+                    "Read the answer".to_owned(),
+                    format!("{}{to}", site.public_url.trim_end_matches('/')),
+                )),
+            };
+            crate::mail::notify(tx, "comment-answered", &author.into_iter().collect::<Vec<_>>(), &message).await?;
             let entry = policy_change(
                 "policy.comment-answered",
                 format!("{} comment {comment_id}", review.policy_id),

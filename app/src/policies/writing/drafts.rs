@@ -323,6 +323,7 @@ pub async fn open_review(
         }
     };
     let reply = reply.mistakes(&state).await?;
+    let site = state.site.clone();
     reply
         .write(&state, viewer.actor(), "review-opened", async |tx| {
             let current = newest(tx, id).await?;
@@ -345,6 +346,26 @@ pub async fn open_review(
             .bind(current.id)
             .execute(&mut *tx)
             .await?;
+            let (slug, title): (String, String) = sqlx::query_as(
+                "SELECT p.slug, v.title FROM policies p JOIN policy_versions v ON v.policy_id = p.id WHERE v.id = $1",
+            )
+            .bind(current.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let message = crate::mail::Message {
+                kind: "policies.review-opened",
+                subject: format!("Review open: {title}"),
+                paragraphs: vec![
+                    format!("A draft of the {title} is open for your comments."),
+                    format!("The review closes at the end of {}.", crate::dates::display_date(&closes)),
+                ],
+                action: Some((
+                    "Read the draft and comment".to_owned(),
+                    format!("{}/review/{slug}", site.public_url.trim_end_matches('/')),
+                )),
+            };
+            let friends = crate::mail::people_with_roles(tx, &["critical_friend"]).await?;
+            crate::mail::notify(tx, "review-opened", &friends, &message).await?;
             Ok(Written::private(policy_change(
                 "policy.review-opened",
                 format!("{id} v{}", current.number),
@@ -520,6 +541,7 @@ pub async fn publish(
     }
     let reply = reply.mistakes(&state).await?;
     let note = form.change_note;
+    let site = state.site.clone();
     if form.confirmed != "yes" {
         let page = editor_page(id);
         let confirm = Confirmation {
@@ -557,6 +579,22 @@ pub async fn publish(
                 ));
             }
             make_public(tx, id, newest_then.id, &note).await?;
+            let (slug, title): (String, String) = sqlx::query_as(
+                "SELECT p.slug, v.title FROM policies p JOIN policy_versions v ON v.policy_id = p.id WHERE v.id = $1",
+            )
+            .bind(newest_then.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let message = crate::mail::Message {
+                kind: "policies.published",
+                subject: format!("{title}: a new version is published"),
+                paragraphs: vec![format!("What changed: {note}")],
+                action: Some((
+                    "Read the policy and its review".to_owned(),
+                    format!("{}/policies/{slug}", site.public_url.trim_end_matches('/')),
+                )),
+            };
+            crate::mail::send_to_topics(tx, &message, &["policies".to_owned()]).await?;
             // Written::public bumps the content version: the text is searchable at once.
             Ok(Written::public(policy_change(
                 "policy.published",

@@ -486,6 +486,7 @@ pub async fn create(
         return Err(internal(crate::error::AppError::Internal));
     };
     let to = format!("/actions/{reference}");
+    let site = state.site.clone();
     reply
         .write(&state, viewer.actor(), "recommendation-added", async |tx| {
             let taken: i64 =
@@ -550,6 +551,21 @@ pub async fn create(
             .execute(&mut *tx)
             .await?;
             write_links(tx, id, &links.values, &links.priorities, &evidence).await?;
+            let message = crate::mail::Message {
+                kind: "register.added",
+                subject: format!("A new recommendation: {reference}"),
+                paragraphs: vec![
+                    format!("{reference}: {}", form.title),
+                    format!("Made at {}. What people said:", start.engagement_name),
+                    form.what_you_said.clone(),
+                ],
+                action: Some((
+                    format!("See {reference}"),
+                    format!("{}/actions/{reference}", site.public_url.trim_end_matches('/')),
+                )),
+            };
+            let topics = [format!("engagement:{}", form.engagement), "register".to_owned()];
+            crate::mail::send_to_topics(tx, &message, &topics).await?;
             Ok(Written::public(Change {
                 action: "recommendation.created",
                 record_kind: "recommendation",
@@ -629,6 +645,7 @@ pub async fn save_details(
     );
     let reply = reply.mistakes(&state).await?;
     let to = format!("/actions/{}", current.reference);
+    let site = state.site.clone();
     reply
         .write(&state, viewer.actor(), "details-saved", async |tx| {
             let Some(now_stored) = details(tx, &reference).await? else {
@@ -679,6 +696,18 @@ pub async fn save_details(
                     after: format!("{:?}; reason: {}", form.title, form.reason),
                 };
                 audit::record(tx, viewer.actor(), &entry).await?;
+                crate::register::notices::recommendation_changed(
+                    tx,
+                    &site,
+                    &now_stored.reference,
+                    format!("The wording of {} has changed", now_stored.reference),
+                    vec![
+                        format!("Now: {}", form.title),
+                        format!("Before: {}", now_stored.title),
+                        format!("Why: {}", form.reason),
+                    ],
+                )
+                .await?;
             }
             write_links(tx, id, &links.values, &links.priorities, &evidence).await?;
             Ok(Written::public(Change {

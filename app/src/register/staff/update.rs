@@ -387,6 +387,7 @@ pub async fn record_update(
     } = read::<UpdateForm>(request, "update", page(&reference)).await;
     reply.page = page(&reference);
     let to = format!("/actions/{}", reference.to_uppercase());
+    let site = state.site.clone();
     reply
         .write(&state, viewer.actor(), "recommendation-updated", async |tx| {
             let Some(record) = staff_record(tx, &reference).await? else {
@@ -459,6 +460,34 @@ pub async fn record_update(
                     update.team
                 ),
             };
+            let status_name = |key: &str| {
+                record
+                    .statuses
+                    .iter()
+                    .find(|s| s.key == key)
+                    .map_or_else(|| key.to_owned(), |s| s.name.clone())
+            };
+            let (headline, mut lines) = match &update.status {
+                Some((status, changed_on, note)) => (
+                    format!("{} is now {}", record.reference, status_name(status)),
+                    vec![format!(
+                        "{}: {} → {}. {note}",
+                        crate::dates::display_date(changed_on),
+                        record.status_name,
+                        status_name(status)
+                    )],
+                ),
+                None => (format!("{} has been updated", record.reference), Vec::new()),
+            };
+            lines.push(update.summary.clone());
+            crate::register::notices::recommendation_changed(
+                tx,
+                &site,
+                &record.reference,
+                headline,
+                lines,
+            )
+            .await?;
             Ok(Written::public(entry).to(to))
         })
         .await

@@ -255,6 +255,7 @@ async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Reques
         };
         return Err(reply.confirm(&state, confirm).await);
     }
+    let site = state.site.clone();
     let written = reply
         .run(&state, viewer.actor(), async |tx| {
             let mut form = form;
@@ -323,6 +324,20 @@ async fn write(state: AppState, id: Option<i64>, viewer: Viewer, request: Reques
                 },
                 after: describe(&new_state, &form, version),
             };
+            if new_state == "published" && was.as_deref() != Some("published") {
+                let url = format!(
+                    "{}/reports/{}",
+                    site.public_url.trim_end_matches('/'),
+                    form.slug
+                );
+                let message = crate::mail::Message {
+                    kind: "reports.published",
+                    subject: format!("New report: {}", form.title),
+                    paragraphs: vec![form.title.clone(), form.summary.clone()],
+                    action: Some(("Read the report".to_owned(), url)),
+                };
+                crate::mail::send_to_topics(tx, &message, &["reports".to_owned()]).await?;
+            }
             let written = Written::public(entry).to(format!("/admin/reports/{saved_id}"));
             Ok((written, new_state == "published"))
         })

@@ -1,0 +1,55 @@
+//! The emails accounts send: an invitation, and a link to set a new password. Each is
+//! queued in the transaction that makes the link (`crate::mail`).
+
+use crate::{accounts::Role, mail::Message, site::SiteInfo};
+
+fn base(site: &SiteInfo) -> &str {
+    site.public_url.trim_end_matches('/')
+}
+
+/// "You are invited": the one-time link to set up an account.
+pub fn invitation(site: &SiteInfo, role: Role, token: &str) -> Message {
+    Message {
+        kind: "account.invitation",
+        subject: format!("You are invited to join {} on Candour", site.organisation),
+        paragraphs: vec![
+            format!(
+                "{} invites you to Candour, where it shows what people asked of its Secure Data Environment and what it did, as a {}.",
+                site.organisation,
+                role.label()
+            ),
+            format!(
+                "The link works once, for {} days. After that, ask the person who invited you for a new one.",
+                super::links::INVITE_DAYS
+            ),
+        ],
+        action: Some((
+            "Set up your account".to_owned(),
+            format!("{}/invite/{token}", base(site)),
+        )),
+    }
+}
+
+/// "Set a new password": the one-time reset link.
+pub fn reset(site: &SiteInfo, token: &str, asked_by_you: bool) -> Message {
+    let why = if asked_by_you {
+        "Someone, we hope you, asked for a link to set a new password for your Candour account."
+    } else {
+        "The team made a link for you to set a new password for your Candour account."
+    };
+    Message {
+        kind: "account.reset",
+        subject: "Set a new password for Candour".to_owned(),
+        paragraphs: vec![
+            why.to_owned(),
+            format!(
+                "The link works once, for {} hours. If you did not ask for it, you can ignore this email: your password stays as it is.",
+                super::links::RESET_HOURS
+            ),
+        ],
+        action: Some((
+            "Set a new password".to_owned(),
+            format!("{}/reset/{token}", base(site)),
+        )),
+    }
+}
