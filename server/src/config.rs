@@ -83,6 +83,10 @@ pub struct Config {
     pub organisation: Option<String>,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub mailer: crate::mail::Mailer,
+    /// Whether this instance makes the scheduled emails (daily and weekly summaries, review
+    /// reminders). Always on in service; the HTTP tests turn it off and make them when a
+    /// test says, so a summary never lands in the middle of another test's mail.
+    pub scheduled_email: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -197,6 +201,7 @@ impl ConfigArgs {
         };
         Ok(Config {
             mailer,
+            scheduled_email: true,
             trusted_proxies,
             addr,
             data_dir: self.data_dir.clone(),

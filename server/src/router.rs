@@ -170,11 +170,20 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
     response
 }
 
+/// `POST /subscriptions/{token}/unsubscribe`, which mail providers post (RFC 8058).
+fn is_one_click_unsubscribe(path: &str) -> bool {
+    path.strip_prefix("/subscriptions/")
+        .and_then(|rest| rest.strip_suffix("/unsubscribe"))
+        .is_some_and(|token| !token.is_empty() && !token.contains('/'))
+}
+
 /// Cross-site request forgery: a request that can change something (anything but GET,
 /// HEAD and OPTIONS: forms and server functions) must come from our own origin. Browsers
 /// say where a request comes from (Sec-Fetch-Site, Origin); a request from another site
 /// gets 403. Clients that send neither (curl, the CLI's own tests) are not browsers and
-/// carry no ambient cookies to abuse.
+/// carry no ambient cookies to abuse. The one exception is the one-click unsubscribe
+/// (RFC 8058), which mail providers post from their own servers: it uses no cookie, only
+/// the secret in its address, so another site posting it gains nothing.
 async fn same_origin_writes(
     State(state): State<AppState>,
     request: Request,
@@ -184,7 +193,8 @@ async fn same_origin_writes(
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+    ) || is_one_click_unsubscribe(request.uri().path())
+    {
         return next.run(request).await;
     }
     let headers = request.headers();

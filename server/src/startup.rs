@@ -32,6 +32,7 @@ pub struct Application {
     pub listener: TcpListener,
     pub state: AppState,
     pub mailer: crate::mail::Mailer,
+    pub scheduled_email: bool,
 }
 
 impl Application {
@@ -61,6 +62,7 @@ impl Application {
         Ok(Self {
             listener,
             mailer: config.mailer.clone(),
+            scheduled_email: config.scheduled_email,
             state: AppState {
                 options,
                 db,
@@ -97,7 +99,9 @@ impl Application {
             organisation: self.state.site.organisation.clone(),
         };
         let mail_worker = tokio::spawn(crate::mail::run_worker(delivery.clone()));
-        let mail_jobs = tokio::spawn(crate::mail::run_jobs(delivery));
+        let mail_jobs = self
+            .scheduled_email
+            .then(|| tokio::spawn(crate::mail::run_jobs(delivery)));
         app::accounts::ssr::passwords::prepare();
         let app = router::build(self.state);
         axum::serve(
@@ -110,7 +114,9 @@ impl Application {
         refresher.abort();
         sweeper.abort();
         mail_worker.abort();
-        mail_jobs.abort();
+        if let Some(jobs) = mail_jobs {
+            jobs.abort();
+        }
         db.close().await;
         Ok(())
     }

@@ -246,6 +246,7 @@ pub fn NotificationSettingsSection() -> impl IntoView {
             view! {
                 <h2 id="notifications">"Emails we send you"</h2>
                 <crate::forms::DoneNotice notices=super::NOTICES />
+                <ErrorSummary form="notifications" />
                 <form method="post" action="/account/notifications" novalidate data-test="notification-settings">
                     <table class="nhsuk-table">
                         <caption class="nhsuk-table__caption nhsuk-table__caption--s nhsuk-u-visually-hidden">"Emails we send you"</caption>
@@ -254,16 +255,26 @@ pub fn NotificationSettingsSection() -> impl IntoView {
                         </thead>
                         <tbody class="nhsuk-table__body">
                             {settings.into_iter().map(|s| {
-                                let id = format!("notify-{}", s.kind);
+                                let posted = feedback("notifications");
+                                let error = posted.as_ref().and_then(|f| f.error_for(&s.kind));
+                                let error_id = format!("{}-error", s.kind);
                                 view! {
                                     <tr>
-                                        <td><label class="nhsuk-label" for=id.clone()>{s.label.clone()}</label></td>
+                                        <td><label class="nhsuk-label" for=s.kind.clone()>{s.label.clone()}</label></td>
                                         <td>
-                                            <select class="nhsuk-select" id=id name=s.kind.clone()>
-                                                {[("immediately", "At once"), ("daily", "In a daily summary"), ("off", "Never")].into_iter().map(|(value, label)| view! {
-                                                    <option value=value selected=s.mode == value>{label}</option>
-                                                }).collect_view()}
-                                            </select>
+                                            <div class="nhsuk-form-group nhsuk-u-margin-bottom-0" class:nhsuk-form-group--error=error.is_some()>
+                                                {error.clone().map(|message| view! {
+                                                    <span class="nhsuk-error-message" id=error_id.clone()>
+                                                        <span class="nhsuk-u-visually-hidden">"Error: "</span>{message}
+                                                    </span>
+                                                })}
+                                                <select class="nhsuk-select" class:nhsuk-select--error=error.is_some() id=s.kind.clone() name=s.kind.clone()
+                                                    aria-describedby=error.is_some().then_some(error_id)>
+                                                    {[("immediately", "At once"), ("daily", "In a daily summary"), ("off", "Never")].into_iter().map(|(value, label)| view! {
+                                                        <option value=value selected=s.mode == value>{label}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                            </div>
                                         </td>
                                     </tr>
                                 }

@@ -1,7 +1,9 @@
-//! The outbox worker. Each pass claims due rows inside a serialised write transaction (so
-//! with several instances each row is claimed by one; a claim lapses after two minutes, so
-//! a crash between sending and marking can at worst send one message twice, never drop
-//! it), sends them, and marks each sent, to retry, or failed.
+//! The outbox worker. Each pass claims due rows inside a serialised write transaction
+//! (`Database::begin_write`: SQLite's write lock, or PostgreSQL's advisory lock, and each
+//! claim is a conditional `UPDATE`, so with several instances each row is claimed by one).
+//! A claim lapses after ten minutes, so a crash between sending and marking can at worst
+//! send one message twice, never drop it. Each claimed row is sent, then marked sent, due
+//! again later, or failed.
 
 use std::time::Duration;
 
@@ -20,10 +22,11 @@ use lettre::{
 
 use super::Mailer;
 
-/// Rows claimed a pass.
-const BATCH: i64 = 50;
-/// How long a claim lasts before another instance may take the row.
-const CLAIM: chrono::Duration = chrono::Duration::minutes(2);
+/// Rows claimed a pass: with the 20-second SMTP timeout, a pass ends well inside a claim.
+const BATCH: i64 = 25;
+/// How long a claim lasts before another instance (or this one, after a crash) may take
+/// the row again.
+const CLAIM: chrono::Duration = chrono::Duration::minutes(10);
 /// After this long a failing email is given up, with its last error kept.
 const GIVE_UP: chrono::Duration = chrono::Duration::hours(24);
 
@@ -69,14 +72,24 @@ async fn claim(db: &Database) -> Result<Vec<Due>, sqlx::Error> {
     .fetch_all(&mut *tx)
     .await?;
     let until = timestamp(chrono::Utc::now() + CLAIM);
-    for id in &ids {
-        sqlx::query("UPDATE outbox SET claimed_until = $1 WHERE id = $2")
-            .bind(&until)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+    let mut claimed = Vec::with_capacity(ids.len());
+    for id in ids {
+        let taken = sqlx::query(
+            "UPDATE outbox SET claimed_until = $1
+             WHERE id = $2 AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)",
+        )
+        .bind(&until)
+        .bind(id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken == 1 {
+            claimed.push(id);
+        }
     }
     tx.commit().await?;
+    let ids = claimed;
     let mut due = Vec::with_capacity(ids.len());
     for id in ids {
         let row: Option<Due> = sqlx::query_as(

@@ -55,7 +55,7 @@ async fn open_review(editor: &Browser, id: i64) {
 }
 
 /// An editor, a critical friend, and the id of a policy (`trial-policy`) in review.
-async fn policy_in_review(app: &TestApp) -> (Browser, Browser, i64) {
+pub async fn policy_in_review(app: &TestApp) -> (Browser, Browser, i64) {
     let (editor, _) = app.signed_in(Role::Editor).await;
     let (friend, _) = app.signed_in(Role::CriticalFriend).await;
     let id = create_policy(&editor, "Trial policy", "trial-policy").await;
@@ -64,7 +64,7 @@ async fn policy_in_review(app: &TestApp) -> (Browser, Browser, i64) {
 }
 
 /// The id of the comment a redirect (`…#comment-N`) points at.
-fn comment_id(reply: &Reply) -> String {
+pub fn comment_id(reply: &Reply) -> String {
     assert_eq!(reply.status, 303, "{:?}", reply.field_errors());
     reply
         .location

@@ -500,3 +500,29 @@ async fn the_register_list_shows_a_status_change_at_once_though_its_pages_are_ca
         .references()
         .contains(&"SH-2".to_owned()));
 }
+
+/// Records a status change on `reference` through the update journey (between
+/// "in-progress" and "agreed"), as an editor would; returns the new status.
+pub async fn change_status(app: &TestApp, editor: &Browser, reference: &str, note: &str) -> String {
+    let new_status = if current_status(app, reference).await == "in-progress" {
+        "agreed"
+    } else {
+        "in-progress"
+    };
+    let revision = revision(editor, reference).await;
+    let (day, month, year) = today();
+    let update = fields(
+        &revision,
+        &[
+            ("status", new_status),
+            ("changed_on-day", &day),
+            ("changed_on-month", &month),
+            ("changed_on-year", &year),
+            ("note", note),
+            ("progress", "30"),
+        ],
+    );
+    let recorded = check_and_record(editor, reference, &update).await;
+    assert_eq!(recorded.status, 303, "{:?}", recorded.field_errors());
+    new_status.to_owned()
+}

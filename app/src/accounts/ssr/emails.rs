@@ -14,9 +14,13 @@ pub fn invitation(site: &SiteInfo, role: Role, token: &str) -> Message {
         subject: format!("You are invited to join {} on Candour", site.organisation),
         paragraphs: vec![
             format!(
-                "{} invites you to Candour, where it shows what people asked of its Secure Data Environment and what it did, as a {}.",
+                "{} invites you to join Candour as a {}.",
                 site.organisation,
                 role.label()
+            ),
+            format!(
+                "Candour is where the {} shows what people asked of it, and what it did in response.",
+                site.organisation
             ),
             format!(
                 "The link works once, for {} days. After that, ask the person who invited you for a new one.",
