@@ -151,6 +151,10 @@ pub async fn send_to_topics(
     Ok(())
 }
 
+/// The kind of the email that asks someone to confirm a subscription: it belongs to the
+/// subscription (deleted with it) but carries no unsubscribe links.
+pub const CONFIRMATION_KIND: &str = "subscription.confirm";
+
 /// The kinds of notification people with accounts receive, each with its default mode and
 /// how the account page names it.
 pub const NOTIFICATIONS: [(&str, &str, &str); 6] = [

@@ -273,7 +273,7 @@ pub async fn subscribe(
                 .await?;
                 record_request(tx, &address).await?;
                 let message = Message {
-                    kind: "subscription.confirm",
+                    kind: mail::CONFIRMATION_KIND,
                     subject: "Confirm that you want emails from Candour".to_owned(),
                     paragraphs: vec![
                         format!(
@@ -288,7 +288,7 @@ pub async fn subscribe(
                         format!("{base}/subscriptions/{token}/confirm"),
                     )),
                 };
-                mail::send_to(tx, &message, &email, None, None).await?;
+                mail::send_to(tx, &message, &email, None, Some(id)).await?;
             }
             Ok((Written::default(), ()))
         })
@@ -395,7 +395,6 @@ pub async fn save(
 /// Deletes a subscription and everything queued for it: the address is gone.
 async fn leave(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
     for statement in [
-        "DELETE FROM outbox WHERE subscription_id = $1 AND sent_at IS NULL",
         "DELETE FROM outbox WHERE subscription_id = $1",
         "DELETE FROM digest_items WHERE subscription_id = $1",
         "DELETE FROM subscription_topics WHERE subscription_id = $1",

@@ -43,6 +43,7 @@ pub struct Delivery {
 #[derive(sqlx::FromRow)]
 struct Due {
     id: i64,
+    kind: String,
     recipient: String,
     subject: String,
     text_body: String,
@@ -93,7 +94,7 @@ async fn claim(db: &Database) -> Result<Vec<Due>, sqlx::Error> {
     let mut due = Vec::with_capacity(ids.len());
     for id in ids {
         let row: Option<Due> = sqlx::query_as(
-            "SELECT o.id, o.recipient, m.subject, m.text_body, m.html_body, s.token, o.user_id, o.created_at
+            "SELECT o.id, m.kind, o.recipient, m.subject, m.text_body, m.html_body, s.token, o.user_id, o.created_at
              FROM outbox o JOIN mail_messages m ON m.id = o.message_id
              LEFT JOIN subscriptions s ON s.id = o.subscription_id
              WHERE o.id = $1",
@@ -106,11 +107,20 @@ async fn claim(db: &Database) -> Result<Vec<Due>, sqlx::Error> {
     Ok(due)
 }
 
+/// The secret of the subscription an email belongs to, when it is one of its emails (the
+/// confirmation request belongs to the subscription, so it is deleted with it, but nothing
+/// was subscribed to yet, so it has no unsubscribe links).
+fn subscription_token(due: &Due) -> Option<&String> {
+    due.token
+        .as_ref()
+        .filter(|_| due.kind != app::mail::CONFIRMATION_KIND)
+}
+
 /// The footer of an email: who sends it, why, and how to stop it.
 fn footer(delivery: &Delivery, due: &Due) -> (String, String) {
     let base = delivery.public_url.trim_end_matches('/');
     let org = &delivery.organisation;
-    match (&due.token, due.user_id) {
+    match (subscription_token(due), due.user_id) {
         (Some(token), _) => {
             let manage = format!("{base}/subscriptions/{token}");
             let leave = format!("{base}/subscriptions/{token}/unsubscribe");
@@ -166,7 +176,7 @@ fn compose(delivery: &Delivery, due: &Due) -> Result<Message, String> {
         .subject(due.subject.clone())
         .multipart(MultiPart::alternative_plain_html(text, html))
         .map_err(|error| error.to_string())?;
-    if let Some(token) = &due.token {
+    if let Some(token) = subscription_token(due) {
         // RFC 8058: one click in the mail program unsubscribes, by POST, with no sign-in.
         let base = delivery.public_url.trim_end_matches('/');
         let headers = message.headers_mut();

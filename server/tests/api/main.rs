@@ -19,3 +19,4 @@ mod search;
 mod security;
 mod smtp;
 mod staff;
+mod subscriptions;

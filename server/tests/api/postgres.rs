@@ -12,8 +12,17 @@ fn admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
+/// The test server's address without a database, and the administration database's name.
+pub fn admin_url_parts() -> (String, String) {
+    let base = admin_url();
+    match base.rsplit_once('/') {
+        Some((server, database)) => (server.to_owned(), database.to_owned()),
+        None => (base, String::new()),
+    }
+}
+
 /// A fresh, empty database; the server imports content/ into it at start-up.
-async fn spawn_app_on_postgres() -> (TestApp, String) {
+pub async fn spawn_app_on_postgres() -> (TestApp, String) {
     use sqlx::Connection as _;
     sqlx::any::install_default_drivers();
     let name = format!(
@@ -31,17 +40,13 @@ async fn spawn_app_on_postgres() -> (TestApp, String) {
         .execute(&mut admin)
         .await
         .unwrap();
-    let base = admin_url();
-    let url = format!(
-        "{}/{name}",
-        base.rsplit_once('/')
-            .map_or(base.as_str(), |(server, _)| server)
-    );
+    let (server, _) = admin_url_parts();
+    let url = format!("{server}/{name}");
     let app = spawn_app_configured(&content_dir(), |config| config.database_url = url).await;
     (app, name)
 }
 
-async fn drop_database(app: TestApp, name: &str) {
+pub async fn drop_database(app: TestApp, name: &str) {
     use sqlx::Connection as _;
     app.db.close().await;
     drop(app);
