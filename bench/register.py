@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from common import percentile, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "target/release/candour"
@@ -45,23 +46,6 @@ def timed_gets(port, path, n):
         assert response.status == 200, (path, response.status)
     conn.close()
     return times, body
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def wait_for(port):
-    for _ in range(600):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            c.request("GET", "/healthz")
-            if c.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"nothing answered on port {port}")
 
 
 def main():

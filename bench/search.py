@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.parse
 from pathlib import Path
+from common import percentile as pct, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "target/release/candour"
@@ -28,23 +29,6 @@ REPORTS = int(os.environ.get("BENCH_REPORTS", "1000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "50"))
 PORT = 3212
 QUERIES = [q for q in (ROOT / "bench/search_queries.txt").read_text().splitlines() if q.strip()]
-
-
-def pct(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def wait_for(port):
-    for _ in range(600):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            c.request("GET", "/healthz")
-            if c.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("server did not start")
 
 
 def fts5(db_path, work):

@@ -15,6 +15,7 @@ import tempfile
 import time
 import urllib.parse
 from pathlib import Path
+from common import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "target/release/candour"
@@ -22,18 +23,6 @@ PORT = 3212
 PASSWORD = "harbour lantern thistle"
 ACCOUNTS = 9  # each tried once with a wrong password, plus 9 unknown emails: 18 failures, under
               # the 20 one address may make in 15 minutes before sign-in pauses for it
-
-
-def wait_for(port):
-    for _ in range(200):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit("server did not start")
 
 
 def sign_in(email, password):
