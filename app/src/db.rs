@@ -48,11 +48,33 @@ impl Database {
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(10))
+            // A connection whose COMMIT failed (a full or read-only disk) can come back to
+            // the pool still marked as inside its transaction, and every later BEGIN on it
+            // fails. Such a connection is closed instead of being handed out again.
+            .before_acquire(|conn, _meta| {
+                Box::pin(async move {
+                    use sqlx::Connection as _;
+                    if conn.is_in_transaction() {
+                        // A rollback queued by a dropped transaction runs before the ping.
+                        conn.ping().await?;
+                        if conn.is_in_transaction() {
+                            tracing::warn!(
+                                "closing a database connection left inside a transaction"
+                            );
+                            return Ok(false);
+                        }
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // `INSERT OR REPLACE` then fires delete triggers, so it cannot
+                        // rewrite an append-only table.
+                        conn.execute("PRAGMA recursive_triggers = ON").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute(
                             format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}").as_str(),

@@ -54,7 +54,8 @@ pub async fn create_admin(
         "--name must be 1 to {} characters",
         app::accounts::DISPLAY_NAME_MAX_CHARS
     );
-    passwords::check_new_password(&password).map_err(|message| anyhow::anyhow!(message))?;
+    passwords::check_new_password(&password, &[name, &email])
+        .map_err(|message| anyhow::anyhow!(message))?;
     let hash = passwords::hash_password(password).await?;
     let mut tx = db.begin_write().await?;
     anyhow::ensure!(

@@ -87,6 +87,8 @@ pub struct Config {
     /// reminders). Always on in service; the HTTP tests turn it off and make them when a
     /// test says, so a summary never lands in the middle of another test's mail.
     pub scheduled_email: bool,
+    /// Time limits for clients (`serve::Limits`; the defaults in service, shorter in tests).
+    pub limits: crate::serve::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -202,6 +204,7 @@ impl ConfigArgs {
         Ok(Config {
             mailer,
             scheduled_email: true,
+            limits: crate::serve::Limits::default(),
             trusted_proxies,
             addr,
             data_dir: self.data_dir.clone(),

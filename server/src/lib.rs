@@ -9,5 +9,6 @@ pub mod content;
 pub mod mail;
 pub mod open_data;
 pub mod router;
+pub mod serve;
 pub mod startup;
 pub mod telemetry;

@@ -15,8 +15,8 @@ use axum::{
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
-    set_header::SetResponseHeaderLayer, timeout::TimeoutLayer,
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
 };
 
 /// Largest request body accepted (forms and server function calls are far smaller).
@@ -44,6 +44,7 @@ pub fn build(state: AppState) -> Router {
         })
         .merge(app::routes::router(&state))
         .fallback(not_found)
+        .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             app::accounts::ssr::resolve_viewer,
@@ -55,7 +56,7 @@ pub fn build(state: AppState) -> Router {
         .merge(assets)
         .merge(with_sessions)
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(bounded_bodies))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
@@ -106,7 +107,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let path = without_secrets(request.uri().path());
     let response = next.run(request).await;
     tracing::info!(
         %method,
@@ -116,6 +117,95 @@ async fn log_request(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+/// A server function that fails answers with the status its error means (404 for "not
+/// found", 400 for a bad request), not the generic 500 Leptos gives every error.
+async fn server_fn_status(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/_fn/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status_code()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Reads every request body (up to `MAX_BODY_BYTES`) before any handler, so a body that is
+/// too big, declared or not (chunked), is refused with 413 and a page that says what to
+/// do, rather than reaching a form as an empty one.
+async fn bounded_bodies(request: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Err(_) => too_large(),
+    }
+}
+
+/// 413, as a page in the site's style.
+pub fn too_large() -> Response {
+    let page = "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>What you sent is too large – Candour</title>\
+<link rel=\"stylesheet\" href=\"/assets/nhsuk.css\"></head>\
+<body><main class=\"nhsuk-width-container nhsuk-main-wrapper\" id=\"maincontent\">\
+<h1>What you sent is too large</h1>\
+<p>Candour accepts up to 1 MB from one form. Go back, shorten the text (or split it), and send it again. What you typed is still in the form when you go back.</p>\
+<p><a href=\"/\">Go to the home page</a></p></main></body></html>\n";
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
+}
+
+/// A path as it may be logged: a segment that could be a secret (a one-time invitation or
+/// reset token, a subscription's token: 24 or more letters, digits and `_` with at least
+/// one digit; slugs and references have hyphens) is replaced by `[secret]`, so nobody
+/// reading logs can use a link from them (OWASP Logging Cheat Sheet: never log secrets).
+pub fn without_secrets(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            let secret_like = segment.len() >= 24
+                && segment.bytes().any(|b| b.is_ascii_digit())
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if secret_like {
+                "[secret]"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Any other path: the app's own "Page not found" page, in the shared shell, with a 404.
@@ -204,11 +294,23 @@ async fn same_origin_writes(
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    // Our own origin: the public address, or this host under the public address's scheme
+    // (an `http://` origin is another origin when the site is served over https).
+    let scheme = state
+        .site
+        .public_url
+        .split_once("://")
+        .map_or("http", |(scheme, _)| scheme);
+    let public_origin = state.site.public_url.trim_end_matches('/');
     let allowed_origin = |origin: &str| {
-        origin == state.site.public_url
+        origin == public_origin
             || origin
                 .split_once("://")
-                .is_some_and(|(_, authority)| !host.is_empty() && authority == host)
+                .is_some_and(|(their_scheme, authority)| {
+                    their_scheme.eq_ignore_ascii_case(scheme)
+                        && !host.is_empty()
+                        && authority == host
+                })
     };
     let cross_site = matches!(fetch_site, Some("cross-site" | "same-site"))
         || origin.is_some_and(|origin| !allowed_origin(origin));
@@ -221,4 +323,22 @@ async fn same_origin_writes(
             .into_response();
     }
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_never_reach_the_log() {
+        let token = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        for path in [
+            format!("/invite/{token}"),
+            format!("/reset/{token}"),
+            format!("/subscriptions/{token}/unsubscribe"),
+        ] {
+            let logged = super::without_secrets(&path);
+            assert!(!logged.contains(token), "{logged}");
+            assert!(logged.contains("[secret]"));
+        }
+        assert_eq!(super::without_secrets("/actions/PP-17"), "/actions/PP-17");
+    }
 }

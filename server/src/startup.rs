@@ -33,6 +33,8 @@ pub struct Application {
     pub state: AppState,
     pub mailer: crate::mail::Mailer,
     pub scheduled_email: bool,
+    /// How long clients get to send headers, and to finish when shutting down.
+    pub limits: crate::serve::Limits,
 }
 
 impl Application {
@@ -63,6 +65,7 @@ impl Application {
             listener,
             mailer: config.mailer.clone(),
             scheduled_email: config.scheduled_email,
+            limits: config.limits,
             state: AppState {
                 options,
                 db,
@@ -104,13 +107,7 @@ impl Application {
             .then(|| tokio::spawn(crate::mail::run_jobs(delivery)));
         app::accounts::ssr::passwords::prepare();
         let app = router::build(self.state);
-        axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+        crate::serve::serve(self.listener, app, self.limits, shutdown).await;
         refresher.abort();
         sweeper.abort();
         mail_worker.abort();

@@ -17,7 +17,7 @@ use tower_sessions::Session;
 use super::{
     ssr::{
         authorize,
-        drafts::{PendingSubmission, PENDING_KEY},
+        drafts::{within_limits, PendingSubmission, PENDING_KEY},
         RequestViewer,
     },
     Permission, Viewer,
@@ -184,7 +184,7 @@ async fn guard(state: AppState, route: Declared, request: Request, next: Next) -
         Ok(_) => next.run(request).await,
         Err(AppError::Unauthorized) => {
             if route.keeps_text && request.method() == Method::POST {
-                keep_posted_text(request, &page).await;
+                keep_posted_text(&state, request, &page).await;
             }
             Redirect::to(&format!("/sign-in?next={}", encode_component(&page))).into_response()
         }
@@ -202,16 +202,52 @@ async fn guard(state: AppState, route: Declared, request: Request, next: Next) -
     }
 }
 
+/// Kept texts a lapsed session may leave in an hour.
+const KEPT_PER_HOUR: i64 = 10;
+
 /// The session had ended while someone was writing: keep what they posted in a fresh
-/// session, to become a draft when they sign in again.
-async fn keep_posted_text(request: Request, page: &str) {
+/// session, to become a draft when the same person signs in again. Only a request
+/// carrying the cookie of a signed-in session that lapsed may keep text (a visitor who
+/// never signed in, or someone fixing a cookie in another person's browser, keeps
+/// nothing), only within the forms' own limits, and at most ten times an hour.
+async fn keep_posted_text(state: &AppState, request: Request, page: &str) {
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return;
     };
+    let Some(lapsed) = super::ssr::session_cookie(request.headers()) else {
+        return;
+    };
+    let owner = match super::ssr::session_store::lapsed_owner(&state.db, &lapsed).await {
+        Ok(Some(owner)) => owner,
+        Ok(None) => return,
+        Err(error) => {
+            tracing::warn!(%error, "could not look up a lapsed session");
+            return;
+        }
+    };
+    let allowed = async {
+        let mut conn = state.db.pool().acquire().await?;
+        let key = format!("kept-text:{owner}");
+        if crate::mail::requests_since(&mut conn, &key, chrono::Duration::hours(1)).await?
+            >= KEPT_PER_HOUR
+        {
+            return Ok::<bool, sqlx::Error>(false);
+        }
+        crate::mail::record_request(&mut conn, &key).await?;
+        Ok(true)
+    }
+    .await;
+    if !matches!(allowed, Ok(true)) {
+        return;
+    }
     let (_, fields) = read_fields(request).await;
+    if !within_limits(&fields) {
+        return;
+    }
     let pending = PendingSubmission {
         path: page.to_owned(),
         fields,
+        owner,
     };
     if let Err(error) = session.insert(PENDING_KEY, pending).await {
         tracing::warn!(%error, "could not keep the text of an expired session");

@@ -5,6 +5,7 @@ mod authorization;
 mod content;
 mod content_editing;
 mod follows;
+mod hardening;
 mod helpers;
 mod mail;
 mod open_data;

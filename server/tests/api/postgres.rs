@@ -137,3 +137,28 @@ async fn on_postgresql_an_editor_adds_an_engagement_and_a_recommendation_and_rew
     .await;
     drop_database(app, &name).await;
 }
+
+#[tokio::test]
+async fn on_postgresql_history_cannot_be_truncated_and_guesses_are_counted_before_checking() {
+    let (app, name) = spawn_app_on_postgres().await;
+    for table in [
+        "audit_log",
+        "status_changes",
+        "report_revisions",
+        "recommendation_wordings",
+        "content_revisions",
+    ] {
+        let outcome = sqlx::query(&format!("TRUNCATE {table} CASCADE"))
+            .execute(app.db.pool())
+            .await;
+        assert!(outcome.is_err(), "TRUNCATE {table} was allowed");
+    }
+    let user = app.create_user(Role::Editor).await;
+    let statuses = crate::hardening::burst(&app, &user.email, 40, None).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        5,
+        "{statuses:?}"
+    );
+    drop_database(app, &name).await;
+}

@@ -1,7 +1,9 @@
 //! `/account`: a person's own name, password, sessions, data and account.
 
+use std::net::SocketAddr;
+
 use axum::{
-    extract::{Request, State},
+    extract::{ConnectInfo, Request, State},
     http::StatusCode,
     response::Response,
 };
@@ -12,7 +14,10 @@ use super::sign_in::{check_new_password, public_name};
 use crate::{
     accounts::{
         routes::SignedIn,
-        ssr::{audit::Change, current_session_id_of, passwords, session_store, users},
+        ssr::{
+            audit::Change, client_address, current_session_id_of, passwords, session_store,
+            throttle, users,
+        },
         Role, Viewer,
     },
     forms::{
@@ -75,55 +80,93 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
-/// Adds "not right" beside `field` unless `password` is the person's password.
+/// Adds "not right" beside `field` unless `password` is the person's password. Each check
+/// is counted first, like signing in (`throttle::attempt`), so a stolen session cannot try
+/// password after password; while paused, the form answers 429 with when to try again.
 async fn check_own_password(
     state: &AppState,
-    reply: &mut Reply,
+    mut reply: Reply,
     viewer: &Viewer,
     field: &str,
     password: &str,
     wrong: &str,
-) -> Result<(), Response> {
+) -> Result<Reply, Response> {
     if password.is_empty() {
-        return Ok(());
+        return Ok(reply);
+    }
+    let client = reply
+        .parts()
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| {
+            client_address(
+                *peer,
+                &reply.parts().headers,
+                &state.security.trusted_proxies,
+            )
+            .to_string()
+        })
+        .unwrap_or_default();
+    let account_key = format!("user:{}", viewer.id);
+    match throttle::attempt(&state.db, &account_key, &client)
+        .await
+        .map_err(internal)?
+    {
+        throttle::Attempt::PausedUntil(until) => {
+            let (message, _) = throttle::pause_message(until, "enter your password");
+            reply.error(field, message);
+            return Err(reply.again(state, StatusCode::TOO_MANY_REQUESTS).await);
+        }
+        throttle::Attempt::Counted => {}
     }
     let stored = users::password_hash(&state.db, viewer.id)
         .await
         .map_err(internal)?;
-    if !passwords::verify_password(password.to_owned(), stored)
+    if passwords::verify_password(password.to_owned(), stored)
         .await
         .unwrap_or(false)
     {
+        throttle::clear_account(&state.db, &account_key)
+            .await
+            .map_err(internal)?;
+    } else {
         reply.error(field, wrong);
     }
-    Ok(())
+    Ok(reply)
 }
 
+/// `POST /account/password`: the current password (counted like signing in), a new one,
+/// then every other session ends and this one gets a new id (OWASP Session Management:
+/// renew the session id when privileges or credentials change).
 pub async fn change_password(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
+    session: Session,
     request: Request,
 ) -> Answer {
-    let Posted {
-        form, mut reply, ..
-    } = read::<PasswordForm>(request, "password", PAGE).await;
-    check_own_password(
+    let Posted { form, reply, .. } = read::<PasswordForm>(request, "password", PAGE).await;
+    let mut reply = check_own_password(
         &state,
-        &mut reply,
+        reply,
         &viewer,
         "current_password",
         &form.current_password,
         "Your current password is not right",
     )
     .await?;
-    check_new_password(&mut reply, &form.new_password, &form.confirm_password);
+    check_new_password(
+        &mut reply,
+        &form.new_password,
+        &form.confirm_password,
+        &[&viewer.display_name],
+    );
     let reply = reply.mistakes(&state).await?;
     let hash = match passwords::hash_password(form.new_password).await {
         Ok(hash) => hash,
         Err(error) => return Err(internal(error)),
     };
     let keep = current_session_id_of(reply.parts()).unwrap_or_default();
-    reply
+    let response = reply
         .write(&state, viewer.actor(), "password-changed", async |tx| {
             users::set_password(tx, viewer.id, &hash).await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
@@ -138,7 +181,12 @@ pub async fn change_password(
                 "new password; other sessions ended",
             )))
         })
-        .await
+        .await?;
+    if let Err(error) = session.cycle_id().await {
+        tracing::error!(%error, "could not renew the session id after a password change");
+        return Err(internal(crate::error::AppError::Internal));
+    }
+    Ok(response)
 }
 
 #[derive(Debug, Default, Deserialize, garde::Validate)]
@@ -208,12 +256,10 @@ pub async fn delete_account(
     SignedIn(viewer): SignedIn,
     request: Request,
 ) -> Answer {
-    let Posted {
-        form, mut reply, ..
-    } = read::<DeleteForm>(request, "delete", PAGE).await;
-    check_own_password(
+    let Posted { form, reply, .. } = read::<DeleteForm>(request, "delete", PAGE).await;
+    let reply = check_own_password(
         &state,
-        &mut reply,
+        reply,
         &viewer,
         "delete_password",
         &form.delete_password,

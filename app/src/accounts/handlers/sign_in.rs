@@ -55,10 +55,17 @@ pub(crate) fn public_name(name: &str, _: &()) -> garde::Result {
 }
 
 /// Checks a new password and its confirmation (a rule across two fields).
-pub(crate) fn check_new_password(reply: &mut Reply, password: &str, confirm: &str) {
+/// Checks a new password and its confirmation; `personal` are words about the person (their
+/// name), which a guesser would try first.
+pub(crate) fn check_new_password(
+    reply: &mut Reply,
+    password: &str,
+    confirm: &str,
+    personal: &[&str],
+) {
     if password.is_empty() {
         reply.error("new_password", "Enter a new password");
-    } else if let Err(message) = passwords::check_new_password(password) {
+    } else if let Err(message) = passwords::check_new_password(password, personal) {
         reply.error("new_password", message);
     } else if password != confirm {
         reply.error(
@@ -87,7 +94,11 @@ pub(crate) async fn start_session(
         .await
         .map_err(internal_session)?;
     // Text kept from a session that ended while they were writing becomes their draft.
+    // Only their own: text left by someone else's lapsed session is dropped.
     if let Ok(Some(pending)) = session.remove::<PendingSubmission>(PENDING_KEY).await {
+        if pending.owner != user_id {
+            return Ok(());
+        }
         if let Err(error) = drafts::keep(&state.db, user_id, &pending.path, &pending.fields).await {
             tracing::error!(%error, "could not keep text from an ended session");
         }
@@ -148,25 +159,17 @@ pub async fn sign_in(
     )
     .to_string();
     let account_key = normalise_email(&email);
-    match throttle::paused_until(&state.db, &account_key, &client).await {
-        Ok(Some(until)) => {
-            let wait = (until - Utc::now()).num_seconds().max(1);
-            let minutes = (wait + 59) / 60;
-            reply.error(
-                "email",
-                format!(
-                    "There have been too many attempts to sign in. Wait {minutes} minute{} and try again (after {}).",
-                    if minutes == 1 { "" } else { "s" },
-                    crate::dates::clock_time(&until.with_timezone(&chrono_tz::Europe::London).format("%H:%M").to_string()),
-                ),
-            );
+    match throttle::attempt(&state.db, &account_key, &client).await {
+        Ok(throttle::Attempt::PausedUntil(until)) => {
+            let (message, wait) = throttle::pause_message(until, "sign in");
+            reply.error("email", message);
             let mut response = reply.again(&state, StatusCode::TOO_MANY_REQUESTS).await;
             if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
             return Err(response);
         }
-        Ok(None) => {}
+        Ok(throttle::Attempt::Counted) => {}
         Err(error) => return Err(internal(error)),
     }
     let candidate = match users::find_by_email(&state.db, &account_key).await {
@@ -194,9 +197,7 @@ pub async fn sign_in(
             Err(reply.again(&state, StatusCode::FORBIDDEN).await)
         }
         _ => {
-            if let Err(error) = throttle::record_failure(&state.db, &account_key, &client).await {
-                return Err(internal(error));
-            }
+            // Already counted, before the check.
             reply.error("email", WRONG_DETAILS);
             Err(reply.again(&state, StatusCode::UNAUTHORIZED).await)
         }
@@ -232,7 +233,12 @@ pub async fn accept_invite(
         form, mut reply, ..
     } = read::<NewAccountForm>(request, "invite", page).await;
     let name = form.display_name.trim().to_owned();
-    check_new_password(&mut reply, &form.new_password, &form.confirm_password);
+    check_new_password(
+        &mut reply,
+        &form.new_password,
+        &form.confirm_password,
+        &[&name],
+    );
     let reply = reply.mistakes(&state).await?;
     let hash = match passwords::hash_password(form.new_password).await {
         Ok(hash) => hash,
@@ -306,7 +312,7 @@ pub async fn reset_password(
     let Posted {
         form, mut reply, ..
     } = read::<NewPasswordForm>(request, "reset", page).await;
-    check_new_password(&mut reply, &form.new_password, &form.confirm_password);
+    check_new_password(&mut reply, &form.new_password, &form.confirm_password, &[]);
     let reply = reply.mistakes(&state).await?;
     let hash = match passwords::hash_password(form.new_password).await {
         Ok(hash) => hash,

@@ -17,6 +17,27 @@ pub struct PendingSubmission {
     /// The page the form belongs to; also the draft's key.
     pub path: String,
     pub fields: Fields,
+    /// Whose session had lapsed: only they get the text back when they sign in.
+    #[serde(default)]
+    pub owner: i64,
+}
+
+/// The most a kept form may hold: as many fields as the largest form has, none longer
+/// than the longest field any form accepts (a report's body, 200,000 characters), 256 KiB
+/// in all. Anything bigger was not typed into one of Candour's forms, and is not kept.
+pub fn within_limits(fields: &Fields) -> bool {
+    const MOST_FIELDS: usize = 60;
+    const LONGEST_FIELD: usize = 200_000;
+    const MOST_BYTES: usize = 256 * 1024;
+    fields.len() <= MOST_FIELDS
+        && fields.iter().all(|(name, value)| {
+            name.len() <= 64
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                && value.chars().count() <= LONGEST_FIELD
+        })
+        && fields.iter().map(|(n, v)| n.len() + v.len()).sum::<usize>() <= MOST_BYTES
 }
 
 pub async fn keep(

@@ -8,7 +8,10 @@ use sqlx::AnyConnection;
 
 use super::{now, timestamp};
 use crate::{
-    accounts::{LinkState, PendingInvite, Role},
+    accounts::{
+        permissions::{allows, invitable_roles},
+        LinkState, PendingInvite, Permission, Role,
+    },
     db::Database,
 };
 
@@ -100,12 +103,16 @@ type LinkRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<i64>,
+    Option<String>,
 );
 
 async fn find(conn: &mut AnyConnection, token: &str) -> Result<Option<LinkRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT l.id, l.purpose, l.email, l.role, l.user_id, l.expires_at, l.used_at, l.revoked_at, u.display_name \
+        "SELECT l.id, l.purpose, l.email, l.role, l.user_id, l.expires_at, l.used_at, l.revoked_at, u.display_name, \
+                l.created_by, i.role \
          FROM account_links l LEFT JOIN users u ON u.id = l.user_id AND u.state = 'active' \
+         LEFT JOIN users i ON i.id = l.created_by AND i.state = 'active' \
          WHERE l.token_hash = $1",
     )
     .bind(hash(token))
@@ -113,15 +120,46 @@ async fn find(conn: &mut AnyConnection, token: &str) -> Result<Option<LinkRow>, 
     .await
 }
 
+/// Whether someone with `role` (`None`: no longer active) may make a link of `purpose`
+/// (`invite` with the invited `link_role`, or `reset`).
+fn may_issue(role: Option<Role>, purpose: &str, link_role: Option<Role>) -> bool {
+    match (role, purpose) {
+        (Some(role), "invite") => link_role.is_some_and(|r| invitable_roles(role).contains(&r)),
+        (Some(role), "reset") => allows(Some(role), Permission::ManageAccounts),
+        _ => false,
+    }
+}
+
 fn state_of(row: Option<LinkRow>) -> (Option<i64>, LinkState) {
-    let Some((id, purpose, email, role, _user_id, expires_at, used_at, revoked_at, name)) = row
+    let Some((
+        id,
+        purpose,
+        email,
+        role,
+        _user_id,
+        expires_at,
+        used_at,
+        revoked_at,
+        name,
+        created_by,
+        issuer_role,
+    )) = row
     else {
         return (None, LinkState::Unknown);
     };
     if used_at.is_some() {
         return (Some(id), LinkState::Used);
     }
-    if revoked_at.is_some() || expires_at <= now() {
+    // A link made by a person works only while they may still make it: disabled, deleted
+    // or demoted, their unused links stop working (links from the command line or the
+    // "forgotten password" page have no issuer).
+    let issuer_still_may = created_by.is_none()
+        || may_issue(
+            issuer_role.as_deref().and_then(Role::parse),
+            &purpose,
+            role.as_deref().and_then(Role::parse),
+        );
+    if revoked_at.is_some() || expires_at <= now() || !issuer_still_may {
         return (Some(id), LinkState::Expired);
     }
     let state = match (
@@ -165,6 +203,37 @@ pub async fn redeem(
         }
     }
     Ok((state, user_id))
+}
+
+/// Revokes the unused links `issuer` made that someone with `role` may not make (`None`:
+/// the issuer is disabled or deleted, so all of them). Called in the transaction that
+/// disables, demotes or deletes them; redemption checks the issuer again as well.
+pub async fn revoke_not_allowed(
+    conn: &mut AnyConnection,
+    issuer: i64,
+    role: Option<Role>,
+) -> Result<u64, sqlx::Error> {
+    let open: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, purpose, role FROM account_links \
+         WHERE created_by = $1 AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(issuer)
+    .fetch_all(&mut *conn)
+    .await?;
+    let at = now();
+    let mut revoked = 0;
+    for (id, purpose, link_role) in open {
+        if may_issue(role, &purpose, link_role.as_deref().and_then(Role::parse)) {
+            continue;
+        }
+        revoked += sqlx::query("UPDATE account_links SET revoked_at = $1 WHERE id = $2")
+            .bind(&at)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(revoked)
 }
 
 pub async fn pending_invites(db: &Database) -> Result<Vec<PendingInvite>, sqlx::Error> {

@@ -59,13 +59,63 @@ pub async fn resolve_viewer(
     next: Next,
 ) -> Response {
     let viewer = viewer_of(&state, &session).await;
+    let private = viewer.is_some()
+        || carries_session_cookie(request.headers())
+        || is_private_path(request.uri().path());
     request.extensions_mut().insert(RequestViewer {
         session_id: viewer
             .as_ref()
             .and_then(|_| session.id().map(|id| id.to_string())),
         viewer,
     });
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if private {
+        // What one person sees is never kept by a browser or proxy: after signing out,
+        // Back must not show the account page (OWASP Session Management: no-store).
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
+}
+
+fn carries_session_cookie(headers: &HeaderMap) -> bool {
+    session_cookie(headers).is_some()
+}
+
+/// The session id a request's cookie names, if any (whether or not it still works).
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .find_map(|pair| {
+            pair.trim_start()
+                .strip_prefix(SESSION_COOKIE)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(str::to_owned)
+        })
+        .filter(|id| !id.is_empty())
+}
+
+/// Pages about one person or reached with a secret link: never stored by a cache,
+/// whoever asks.
+fn is_private_path(path: &str) -> bool {
+    [
+        "/account",
+        "/admin",
+        "/review",
+        "/invite/",
+        "/reset/",
+        "/subscriptions/",
+        "/sign-in",
+        "/forgot-password",
+        "/_fn/",
+    ]
+    .iter()
+    .any(|prefix| path == prefix.trim_end_matches('/') || path.starts_with(prefix))
 }
 
 async fn viewer_of(state: &AppState, session: &Session) -> Option<Viewer> {

@@ -87,9 +87,24 @@ fn common_passwords() -> &'static HashSet<String> {
     })
 }
 
-/// Checks a new password against the rules: length only (no composition rules), and not
-/// one of the 10,000 most common passwords. The message says what to do.
-pub fn check_new_password(password: &str) -> Result<(), String> {
+/// Words a guesser tries first against this service: its name and its owner's.
+const SERVICE_WORDS: [&str; 8] = [
+    "candour",
+    "wessex",
+    "secure",
+    "data",
+    "environment",
+    "nhs",
+    "sde",
+    "trust",
+];
+
+/// Checks a new password: its length (12 to 128 characters, no composition rules), not one
+/// of the 10,000 most common passwords, and hard to guess by the `zxcvbn` strength
+/// estimator (score 3 of 4 or more, counting `personal` words such as the person's name
+/// and address, and the service's name, as known to a guesser). NCSC password guidance and
+/// OWASP ASVS 5.0 V6.2. The message says what to do instead.
+pub fn check_new_password(password: &str, personal: &[&str]) -> Result<(), String> {
     let length = password.chars().count();
     if length < PASSWORD_MIN_CHARS {
         return Err(format!(
@@ -107,6 +122,30 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
                 .to_owned(),
         );
     }
+    // The estimator compares lower-case text, so the known words are lower-cased too.
+    let known: Vec<String> = SERVICE_WORDS
+        .iter()
+        .map(|word| (*word).to_owned())
+        .chain(
+            personal
+                .iter()
+                .flat_map(|text| text.split(['@', '.', ' ', '-', '_']))
+                .filter(|word| !word.is_empty())
+                .map(str::to_lowercase),
+        )
+        .collect();
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(password, &known);
+    if u8::from(estimate.score()) < 3 {
+        let warning = estimate
+            .feedback()
+            .and_then(|feedback| feedback.warning())
+            .map(|warning| format!("{warning} "))
+            .unwrap_or_default();
+        return Err(format!(
+            "This password would be easy to guess. {warning}Use three or four words that have nothing to do with each other or with you, such as a thing, a place and a colour."
+        ));
+    }
     Ok(())
 }
 
@@ -121,16 +160,42 @@ mod tests {
 
     #[test]
     fn new_passwords_need_length_and_must_not_be_common() {
-        assert!(check_new_password("short")
+        assert!(check_new_password("short", &[])
             .unwrap_err()
             .contains("12 characters"));
-        assert!(check_new_password(&"x".repeat(129))
+        assert!(check_new_password(&"x".repeat(129), &[])
             .unwrap_err()
             .contains("128"));
-        assert!(check_new_password("QWERTY123456")
+        assert!(check_new_password("QWERTY123456", &[])
             .unwrap_err()
             .contains("commonly used"));
-        assert!(check_new_password("walrus lantern quietly").is_ok());
+        assert!(check_new_password("walrus lantern quietly", &[]).is_ok());
+    }
+
+    #[test]
+    fn passwords_that_are_long_but_easy_to_guess_are_refused() {
+        for weak in [
+            "            ",
+            "aaaaaaaaaaaa",
+            "passwordpassword",
+            "123456789012",
+            "qwertyuiopasdf",
+        ] {
+            let message = check_new_password(weak, &[])
+                .err()
+                .unwrap_or_else(|| panic!("{weak:?} was accepted"));
+            assert!(
+                message.contains("easy to guess") || message.contains("commonly used"),
+                "{weak:?}: {message}"
+            );
+        }
+        for strong in [
+            "walrus lantern quietly",
+            "harbour lantern thistle",
+            "correct horse battery staple",
+        ] {
+            assert!(check_new_password(strong, &[]).is_ok(), "{strong}");
+        }
     }
 
     #[tokio::test]

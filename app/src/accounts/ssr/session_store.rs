@@ -128,11 +128,29 @@ impl SessionStore for DatabaseSessionStore {
     }
 }
 
+/// How long a lapsed session's record is kept (never used to sign anyone in): long enough
+/// for text posted after it lapsed to be kept for the same person.
+const LAPSED_KEPT_HOURS: i64 = 12;
+
+/// Whose signed-in session `session_id` was, if it has lapsed (not ended by signing out,
+/// which deletes it) in the last twelve hours.
+pub async fn lapsed_owner(db: &Database, session_id: &str) -> Result<Option<i64>, sqlx::Error> {
+    let owner: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT user_id FROM sessions WHERE id = $1 AND expires_at <= $2")
+            .bind(session_id)
+            .bind(now())
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(owner.flatten())
+}
+
 #[async_trait]
 impl ExpiredDeletion for DatabaseSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now())
+            .bind(timestamp(
+                chrono::Utc::now() - chrono::Duration::hours(LAPSED_KEPT_HOURS),
+            ))
             .execute(self.db.pool())
             .await
             .map_err(backend)?;

@@ -25,7 +25,11 @@ fn retry_at(failures: &[String], limit: usize) -> Option<DateTime<Utc>> {
         .map(|at| at.with_timezone(&Utc) + Duration::minutes(WINDOW_MINUTES))
 }
 
-async fn recent(db: &Database, column: &str, key: &str) -> Result<Vec<String>, sqlx::Error> {
+async fn recent(
+    conn: &mut sqlx::AnyConnection,
+    column: &str,
+    key: &str,
+) -> Result<Vec<String>, sqlx::Error> {
     let since = timestamp(Utc::now() - Duration::minutes(WINDOW_MINUTES));
     // `column` is one of two fixed names, never input.
     sqlx::query_scalar(&format!(
@@ -34,29 +38,40 @@ async fn recent(db: &Database, column: &str, key: &str) -> Result<Vec<String>, s
     ))
     .bind(key)
     .bind(since)
-    .fetch_all(db.pool())
+    .fetch_all(conn)
     .await
 }
 
-/// `Some(time)` when sign-in for this account or from this client is paused until then.
-pub async fn paused_until(
-    db: &Database,
-    account_key: &str,
-    client: &str,
-) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    let by_account = retry_at(
-        &recent(db, "account_key", account_key).await?,
-        ACCOUNT_LIMIT,
-    );
-    let by_client = retry_at(&recent(db, "client", client).await?, CLIENT_LIMIT);
-    Ok(by_account.max(by_client).filter(|at| *at > Utc::now()))
+/// Whether a password may be checked now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Go ahead: the attempt is already counted as a failure, and a success clears it
+    /// ([`clear_account`]).
+    Counted,
+    /// Too many failures: no check until then.
+    PausedUntil(DateTime<Utc>),
 }
 
-pub async fn record_failure(
+/// Counts an attempt to check a password for `account_key` (an email address for
+/// signing in, `user:{id}` for the current password on the account page) from `client`,
+/// before the password is checked. Done in one serialised write transaction, so a burst
+/// of requests, on any number of instances, gets at most the allowed number of checks
+/// (OWASP Authentication Cheat Sheet: protect against automated attacks).
+pub async fn attempt(
     db: &Database,
     account_key: &str,
     client: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<Attempt, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let by_account = retry_at(
+        &recent(&mut tx, "account_key", account_key).await?,
+        ACCOUNT_LIMIT,
+    );
+    let by_client = retry_at(&recent(&mut tx, "client", client).await?, CLIENT_LIMIT);
+    if let Some(until) = by_account.max(by_client).filter(|at| *at > Utc::now()) {
+        tx.rollback().await?;
+        return Ok(Attempt::PausedUntil(until));
+    }
     let now = Utc::now();
     sqlx::query(
         "INSERT INTO sign_in_failures (account_key, client, failed_at) VALUES ($1, $2, $3)",
@@ -64,16 +79,37 @@ pub async fn record_failure(
     .bind(account_key)
     .bind(client)
     .bind(timestamp(now))
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
         .bind(timestamp(now - Duration::minutes(WINDOW_MINUTES)))
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await?;
+    Ok(Attempt::Counted)
 }
 
-/// A successful sign-in clears the account's count (not the address's).
+/// What to say beside the field while attempts are paused, and the `Retry-After` seconds.
+pub fn pause_message(until: DateTime<Utc>, what: &str) -> (String, i64) {
+    let wait = (until - Utc::now()).num_seconds().max(1);
+    let minutes = (wait + 59) / 60;
+    (
+        format!(
+            "There have been too many attempts to {what}. Wait {minutes} minute{} and try again (after {}).",
+            if minutes == 1 { "" } else { "s" },
+            crate::dates::clock_time(
+                &until
+                    .with_timezone(&chrono_tz::Europe::London)
+                    .format("%H:%M")
+                    .to_string()
+            ),
+        ),
+        wait,
+    )
+}
+
+/// A successful check clears the account's count, this attempt included (not the
+/// address's).
 pub async fn clear_account(db: &Database, account_key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sign_in_failures WHERE account_key = $1")
         .bind(account_key)

@@ -220,6 +220,7 @@ pub async fn set_role(
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
+    super::links::revoke_not_allowed(conn, user_id, Some(role)).await?;
     Ok(())
 }
 
@@ -233,6 +234,9 @@ pub async fn set_state(
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
+    if state != "active" {
+        super::links::revoke_not_allowed(conn, user_id, None).await?;
+    }
     Ok(())
 }
 
@@ -244,6 +248,29 @@ pub async fn delete_account(
     user_id: i64,
     role: Role,
 ) -> Result<(), sqlx::Error> {
+    super::links::revoke_not_allowed(conn, user_id, None).await?;
+    let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if let Some(email) = &email {
+        // Wherever else the address is held: the invitation that made the account, the
+        // emails sent to it before it had one, and failed sign-ins typed with it.
+        for statement in [
+            "UPDATE account_links SET email = NULL WHERE email = $1",
+            "DELETE FROM outbox WHERE recipient = $1 AND subscription_id IS NULL",
+            "DELETE FROM sign_in_failures WHERE account_key = $1",
+        ] {
+            sqlx::query(statement)
+                .bind(email)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    sqlx::query("DELETE FROM sign_in_failures WHERE account_key = $1")
+        .bind(format!("user:{user_id}"))
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "UPDATE users SET email = NULL, display_name = $1, password_hash = NULL, state = 'deleted' \
          WHERE id = $2",
@@ -252,9 +279,10 @@ pub async fn delete_account(
     .bind(user_id)
     .execute(&mut *conn)
     .await?;
-    // Words not yet published are withdrawn rather than published without their author.
+    // Words not yet published are withdrawn rather than published without their author,
+    // and their text is deleted.
     sqlx::query(
-        "UPDATE policy_comments SET hidden_reason = $1, hidden_at = $2
+        "UPDATE policy_comments SET hidden_reason = $1, hidden_at = $2, body = ''
          WHERE author_id = $3 AND hidden_reason IS NULL
            AND version_id IN (SELECT id FROM policy_versions WHERE review_public = 0)",
     )
@@ -296,10 +324,60 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
     .bind(user_id)
     .fetch_one(db.pool())
     .await?;
-    let sessions: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT created_at, seen_at, expires_at FROM sessions WHERE user_id = $1 ORDER BY created_at",
+    let sessions: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT created_at, seen_at, expires_at, data FROM sessions WHERE user_id = $1 ORDER BY created_at",
     )
     .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    // The links made for them: the invitation that made the account, and reset links.
+    type LinkRow = (
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let links: Vec<LinkRow> = sqlx::query_as(
+        "SELECT purpose, role, created_at, expires_at, used_at, revoked_at FROM account_links \
+             WHERE user_id = $1 OR (email IS NOT NULL AND email = $2) ORDER BY created_at",
+    )
+    .bind(user_id)
+    .bind(email.clone().unwrap_or_default())
+    .fetch_all(db.pool())
+    .await?;
+    // Failed attempts to sign in as them, or to confirm their password, with the network
+    // address they came from (kept 15 minutes).
+    let failures: Vec<(String, String)> = sqlx::query_as(
+        "SELECT failed_at, client FROM sign_in_failures WHERE account_key = $1 OR account_key = $2 \
+         ORDER BY failed_at",
+    )
+    .bind(email.clone().unwrap_or_default())
+    .bind(format!("user:{user_id}"))
+    .fetch_all(db.pool())
+    .await?;
+    let answers: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT r.comment_id, r.outcome, r.body, r.responded_at FROM policy_responses r \
+         JOIN policy_comments c ON c.id = r.comment_id WHERE c.author_id = $1 ORDER BY r.comment_id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    let emails_sent: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT m.subject, o.created_at, o.sent_at, o.failed_at FROM outbox o \
+         JOIN mail_messages m ON m.id = o.message_id \
+         WHERE o.user_id = $1 OR (o.recipient = $2 AND o.subscription_id IS NULL) ORDER BY o.id",
+    )
+    .bind(user_id)
+    .bind(email.clone().unwrap_or_default())
+    .fetch_all(db.pool())
+    .await?;
+    let subscriptions: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT t.topic, t.requested_at, t.confirmed_at FROM subscription_topics t \
+         JOIN subscriptions s ON s.id = t.subscription_id WHERE s.email = $1 ORDER BY t.topic",
+    )
+    .bind(email.clone().unwrap_or_default())
     .fetch_all(db.pool())
     .await?;
     let drafts: Vec<(String, String, String)> = sqlx::query_as(
@@ -325,8 +403,20 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
             .bind(user_id)
             .fetch_one(db.pool())
             .await?;
-    let comments: Vec<(String, i64, Option<i64>, String, String)> = sqlx::query_as(
-        "SELECT p.slug, v.number, c.paragraph, c.body, c.created_at FROM policy_comments c \
+    type CommentRow = (
+        i64,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let comments: Vec<CommentRow> = sqlx::query_as(
+        "SELECT c.id, p.slug, v.number, c.paragraph, c.parent_id, c.body, c.created_at, c.hidden_reason, c.hidden_at \
+         FROM policy_comments c \
          JOIN policy_versions v ON v.id = c.version_id JOIN policies p ON p.id = v.policy_id \
          WHERE c.author_id = $1 ORDER BY c.id",
     )
@@ -350,8 +440,27 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
             "created_at": created_at,
             "password_changed_at": password_changed_at,
         },
-        "sessions": sessions.into_iter().map(|(created_at, seen_at, expires_at)| serde_json::json!({
-            "signed_in_at": created_at, "last_active_at": seen_at, "expires_at": expires_at,
+        "sessions": sessions.into_iter().map(|(created_at, seen_at, expires_at, data)| {
+            let device = serde_json::from_str::<serde_json::Value>(&data)
+                .ok()
+                .and_then(|data| data.get(super::AUTH_KEY)?.get("device")?.as_str().map(str::to_owned));
+            serde_json::json!({
+                "signed_in_at": created_at, "last_active_at": seen_at, "expires_at": expires_at,
+                "device": device,
+            })
+        }).collect::<Vec<_>>(),
+        "account_links": links.into_iter().map(|(purpose, role, created_at, expires_at, used_at, revoked_at)| serde_json::json!({
+            "purpose": purpose, "role": role, "created_at": created_at, "expires_at": expires_at,
+            "used_at": used_at, "revoked_at": revoked_at,
+        })).collect::<Vec<_>>(),
+        "failed_password_attempts": failures.into_iter().map(|(at, client)| serde_json::json!({
+            "at": at, "network_address": client,
+        })).collect::<Vec<_>>(),
+        "emails": emails_sent.into_iter().map(|(subject, queued_at, sent_at, failed_at)| serde_json::json!({
+            "subject": subject, "queued_at": queued_at, "sent_at": sent_at, "failed_at": failed_at,
+        })).collect::<Vec<_>>(),
+        "subscriptions_to_your_address": subscriptions.into_iter().map(|(topic, requested_at, confirmed_at)| serde_json::json!({
+            "topic": topic, "requested_at": requested_at, "confirmed_at": confirmed_at,
         })).collect::<Vec<_>>(),
         "drafts": drafts.into_iter().map(|(key, fields, saved_at)| serde_json::json!({
             "key": key,
@@ -365,9 +474,17 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
             "kind": kind, "mode": mode,
         })).collect::<Vec<_>>(),
         "emails_waiting_to_be_sent": emails_waiting,
-        "policy_comments": comments.into_iter().map(|(policy, version, paragraph, body, created_at)| serde_json::json!({
-            "policy": policy, "version": version, "paragraph": paragraph, "comment": body, "posted_at": created_at,
-        })).collect::<Vec<_>>(),
+        "policy_comments": comments.into_iter().map(|(id, policy, version, paragraph, parent, body, created_at, hidden_reason, hidden_at)| {
+            let answer = answers.iter().find(|(comment, ..)| *comment == id).map(|(_, outcome, body, at)| serde_json::json!({
+                "outcome": outcome, "answer": body, "answered_at": at,
+            }));
+            serde_json::json!({
+                "id": id, "policy": policy, "version": version, "paragraph": paragraph,
+                "reply_to": parent, "comment": body, "posted_at": created_at,
+                "removed": hidden_reason.as_ref().map(|reason| serde_json::json!({ "reason": reason, "at": hidden_at })),
+                "answer": answer,
+            })
+        }).collect::<Vec<_>>(),
         "changes_you_made": audit.into_iter().map(|(at, action, kind, id, before, after)| serde_json::json!({
             "at": at, "action": action, "record_kind": kind, "record_id": id, "before": before, "after": after,
         })).collect::<Vec<_>>(),
