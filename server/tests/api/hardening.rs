@@ -446,6 +446,9 @@ async fn pages_about_a_person_are_never_stored_by_a_browser() {
     );
     let sign_in = app.browser().get("/sign-in").await;
     assert_eq!(sign_in.headers["cache-control"], "no-store");
+    // Signing out tells the browser to drop what it cached while signed in.
+    let signed_out = browser.post("/sign-out", &[]).await;
+    assert_eq!(signed_out.headers["clear-site-data"], "\"cache\"");
 }
 
 #[tokio::test]
