@@ -75,7 +75,11 @@ impl Database {
                         // `INSERT OR REPLACE` then fires delete triggers, so it cannot
                         // rewrite an append-only table.
                         conn.execute("PRAGMA recursive_triggers = ON").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        // FULL: a commit is on disk before it is acknowledged, so a power
+                        // cut cannot undo a write someone was told had been saved (NORMAL
+                        // in WAL mode can lose the last transactions). The public record
+                        // is append-only; what we said we kept, we keep.
+                        conn.execute("PRAGMA synchronous = FULL").await?;
                         conn.execute(
                             format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}").as_str(),
                         )
@@ -96,6 +100,13 @@ impl Database {
         if self.backend != Backend::Sqlite {
             return Ok(());
         }
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&self.pool)
+            .await?;
+        anyhow::ensure!(
+            synchronous == 2,
+            "SQLite is not in synchronous = FULL mode (it is {synchronous})"
+        );
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
             .fetch_one(&self.pool)
             .await?;
@@ -147,6 +158,28 @@ impl Database {
                 Ok(tx)
             }
         }
+    }
+
+    /// True when the database takes a write: a one-row update in a write transaction,
+    /// committed. A full or read-only disk answers reads but fails this, and `/healthz`
+    /// then says so.
+    pub async fn can_write(&self) -> bool {
+        let outcome = async {
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO site_settings (key, value) VALUES ('health_check', $1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(crate::dates::now())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(error) = &outcome {
+            tracing::warn!(%error, "the database cannot be written");
+        }
+        outcome.is_ok()
     }
 
     /// True when the database answers a trivial query.

@@ -99,10 +99,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reindex => {
             let db = startup::open_database(&config).await?;
-            let search = app::search::index::SearchIndex::open(&config.data_dir)?;
-            let count = search.rebuild(db.pool()).await?;
-            println!("indexed {count} documents");
+            let outcome = reindex(&db, &config).await;
             db.close().await;
+            println!("{}", outcome?);
             Ok(())
         }
         Command::User { action } => {
@@ -129,5 +128,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+    }
+}
+
+/// Rebuilds the search index. While a server uses the data folder it holds the index, so
+/// the content version is moved on instead: that server (and every other instance)
+/// rebuilds its own index within a second.
+async fn reindex(db: &app::db::Database, config: &crate::config::Config) -> anyhow::Result<String> {
+    match app::search::index::SearchIndex::open(&config.data_dir) {
+        Ok(search) => {
+            let count = search.rebuild(db.pool()).await?;
+            Ok(format!("indexed {count} documents"))
+        }
+        Err(error)
+            if error
+                .downcast_ref::<tantivy::TantivyError>()
+                .is_some_and(|e| matches!(e, tantivy::TantivyError::LockFailure(..))) =>
+        {
+            let mut tx = db.begin_write().await?;
+            app::db::bump_content_version(&mut tx).await?;
+            tx.commit().await?;
+            Ok("a server is using this data folder: it will rebuild its search index within a second".to_owned())
+        }
+        Err(error) => Err(error.context("opening the search index")),
     }
 }

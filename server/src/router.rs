@@ -65,6 +65,7 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             same_origin_writes,
         ))
+        .layer(middleware::from_fn(error_pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,
@@ -94,12 +95,18 @@ fn session_layer(
         .with_always_save(true)
 }
 
-/// 200 when the database answers, 503 when it does not.
+/// 200 when the database answers and takes a write; 503 naming which failed.
 async fn healthz(State(state): State<AppState>) -> Response {
-    if state.db.is_healthy().await {
-        (StatusCode::OK, "ok\n").into_response()
-    } else {
+    if !state.db.is_healthy().await {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+    } else if !state.db.can_write().await {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database cannot be written (disk full or read-only?)\n",
+        )
+            .into_response()
+    } else {
+        (StatusCode::OK, "ok\n").into_response()
     }
 }
 
@@ -166,6 +173,42 @@ async fn bounded_bodies(request: Request, next: Next) -> Response {
         }
         Err(_) => too_large(),
     }
+}
+
+/// A server error with no page of its own (a bare 500 from a layer, a timeout's 503, a
+/// plain-text error) becomes a page that says what happened and what to do; JSON and HTML
+/// answers are left alone.
+async fn error_pages(request: Request, next: Next) -> Response {
+    // Machines' answers keep their own form.
+    let for_machines = request.uri().path() == "/healthz";
+    let response = next.run(request).await;
+    if for_machines || !response.status().is_server_error() {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if content_type.starts_with("text/html") || content_type.contains("json") {
+        return response;
+    }
+    let status = response.status();
+    let page = "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Sorry, there is a problem with the service – Candour</title>\
+<link rel=\"stylesheet\" href=\"/assets/nhsuk.css\"></head>\
+<body><main class=\"nhsuk-width-container nhsuk-main-wrapper\" id=\"maincontent\">\
+<h1>Sorry, there is a problem with the service</h1>\
+<p>Try again in a few minutes.</p>\
+<p>If you were writing something, go back: what you typed is still in the form.</p>\
+<p><a href=\"/\">Go to the home page</a></p></main></body></html>\n";
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
 }
 
 /// 413, as a page in the site's style.

@@ -18,13 +18,42 @@ use crate::{config::Config, content, router};
 /// Register pages kept at once (each 30–40 KB of data): the common views and then some.
 const REGISTER_CACHE_ENTRIES: usize = 256;
 
-/// Creates the data folder, connects and migrates.
+/// Creates the data folder, checks it can be written, connects and migrates.
 pub async fn open_database(config: &Config) -> anyhow::Result<Database> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+    check_writable(&config.data_dir)?;
     let db = Database::connect(&config.database_url).await?;
     db.migrate().await?;
     Ok(db)
+}
+
+/// Fails at once, naming the folder and the cause, when the data folder cannot take a
+/// write (read-only, full, or not ours), instead of a pool timeout ten seconds later.
+pub fn check_writable(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let probe = data_dir.join(".candour-write-check");
+    let outcome = std::fs::File::create(&probe).and_then(|mut file| {
+        file.write_all(&[0u8; 4096])?;
+        file.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    outcome.map_err(|error| {
+        let cause = match error.kind() {
+            std::io::ErrorKind::ReadOnlyFilesystem => {
+                "the folder is on a read-only file system".to_owned()
+            }
+            std::io::ErrorKind::StorageFull => "the disk is full".to_owned(),
+            std::io::ErrorKind::PermissionDenied => {
+                "permission denied: the folder belongs to another user or is read-only".to_owned()
+            }
+            _ => error.to_string(),
+        };
+        anyhow::anyhow!(
+            "the data folder {} cannot be written: {cause}",
+            data_dir.display()
+        )
+    })
 }
 
 /// Everything a running server needs, ready to route.
@@ -134,6 +163,9 @@ async fn sweep_expired_sessions(store: app::accounts::ssr::session_store::Databa
 
 /// Opens the search index under the data folder and fills it from the database when it
 /// is new, empty, of an older schema or was damaged.
+/// An index that exists but is behind the database (a change committed just before the
+/// last stop, or an import while no server ran) is brought up to date at once by
+/// `keep_search_fresh`, whose first check runs as the server starts.
 pub async fn open_search(db: &Database, config: &Config) -> anyhow::Result<SearchIndex> {
     let search = SearchIndex::open(&config.data_dir).context("opening the search index")?;
     if search.document_count() == 0 {
@@ -142,6 +174,8 @@ pub async fn open_search(db: &Database, config: &Config) -> anyhow::Result<Searc
             .await
             .context("building the search index")?;
         tracing::info!(documents = count, "built the search index");
+    } else {
+        search.load_labels(db.pool()).await?;
     }
     Ok(search)
 }
@@ -150,10 +184,11 @@ pub async fn open_search(db: &Database, config: &Config) -> anyhow::Result<Searc
 /// another process, or on another instance).
 const SEARCH_REFRESH: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Rebuilds the index whenever the database's content version moves on, so a change is
-/// searchable within a second.
+/// Rebuilds the index whenever the database's content version differs from the one the
+/// index was built from, so a change is searchable within a second, and an index left
+/// behind by a crash, a stop or an import while no server ran catches up at start-up.
 async fn keep_search_fresh(db: Database, search: SearchIndex) {
-    let mut seen = content_version(db.pool()).await.unwrap_or(0);
+    let mut seen = search.indexed_version().unwrap_or(-1);
     let mut interval = tokio::time::interval(SEARCH_REFRESH);
     loop {
         interval.tick().await;

@@ -311,10 +311,20 @@ impl Reply {
                 self.feedback = FormFeedback::default();
                 Err(self.again(state, StatusCode::GONE).await)
             }
-            Err(Refusal::Failed(error)) => Err(internal(error)),
+            // The database could not take the write (a full or read-only disk, the
+            // database away): the same page again, with what was typed, and a reason.
+            Err(Refusal::Failed(error)) => {
+                tracing::error!(%error, "a change could not be saved");
+                let form = self.feedback.form.clone();
+                self.error(&form, STORAGE_PROBLEM);
+                Err(self.again(state, StatusCode::SERVICE_UNAVAILABLE).await)
+            }
         }
     }
 }
+
+/// What a form says when the database cannot take its change.
+pub const STORAGE_PROBLEM: &str = "We could not save this just now because of a problem storing data. Nothing was changed, and what you typed is still here. Try again in a few minutes.";
 
 /// What a change wrote, for the write path to finish.
 #[derive(Debug, Default)]

@@ -281,7 +281,7 @@ async fn weekly_summaries(
 }
 
 /// Unconfirmed subscriptions and topics after 7 days, request records after a day, sent
-/// email after 30 days, and messages nobody is waiting for after a day (addresses and
+/// and failed email after 30 days, and messages nobody is waiting for after a day (addresses and
 /// what was sent are kept no longer than needed).
 async fn clear_out(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     let week_ago = timestamp(chrono::Utc::now() - chrono::Duration::days(7));
@@ -296,6 +296,8 @@ async fn clear_out(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         ("DELETE FROM subscription_topics WHERE confirmed_at IS NULL AND requested_at < $1", &week_ago),
         ("DELETE FROM mail_requests WHERE at < $1", &day_ago),
         ("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1", &month_ago),
+        // A failure stays a month for the team to see and retry, then goes with its address.
+        ("DELETE FROM outbox WHERE failed_at IS NOT NULL AND failed_at < $1", &month_ago),
         (
             "DELETE FROM mail_messages WHERE created_at < $1
                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = mail_messages.id)

@@ -14,6 +14,7 @@ mod policies;
 mod postgres;
 mod register;
 mod register_editing;
+mod reliability;
 mod report_editor;
 mod reports;
 mod search;

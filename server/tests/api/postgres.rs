@@ -162,3 +162,10 @@ async fn on_postgresql_history_cannot_be_truncated_and_guesses_are_counted_befor
     );
     drop_database(app, &name).await;
 }
+
+#[tokio::test]
+async fn on_postgresql_two_editors_saving_one_report_at_once_never_both_succeed() {
+    let (app, name) = spawn_app_on_postgres().await;
+    crate::reliability::report_saves_at_once_record_exactly_one(&app).await;
+    drop_database(app, &name).await;
+}

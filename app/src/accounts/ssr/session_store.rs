@@ -71,11 +71,14 @@ impl SessionStore for DatabaseSessionStore {
         }
     }
 
+    /// Saves a session after a request. If the database cannot take the write (a full or
+    /// read-only disk), the request still gets its answer: the page was already made, and
+    /// only the session's "last seen" time is not moved on.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let at = now();
-        sqlx::query(
+        let saved = sqlx::query(
             "INSERT INTO sessions (id, user_id, data, expires_at, created_at, seen_at) \
              VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, \
@@ -88,8 +91,10 @@ impl SessionStore for DatabaseSessionStore {
         .bind(&at)
         .bind(&at)
         .execute(self.db.pool())
-        .await
-        .map_err(backend)?;
+        .await;
+        if let Err(error) = saved {
+            tracing::warn!(%error, "could not save a session; the request goes on");
+        }
         Ok(())
     }
 

@@ -128,18 +128,45 @@ impl SearchIndex {
         self.inner.reader.searcher().num_docs()
     }
 
-    /// Replaces the whole index with the public content of the database.
+    /// Replaces the whole index with the public content of the database, and records in
+    /// the index the content version it was built from (read first, so a change made
+    /// during the build moves the version on again and is indexed next time).
     pub async fn rebuild(&self, pool: &AnyPool) -> anyhow::Result<usize> {
+        let version = crate::db::content_version(pool).await?;
         let documents = documents::load(pool).await?;
         let labels = documents::labels(pool).await?;
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.replace_all(&documents, labels)).await?
+        tokio::task::spawn_blocking(move || this.replace_all(&documents, labels, version)).await?
+    }
+
+    /// The content version the index on disk was last built from; `None` for an index
+    /// built before versions were recorded, or never built.
+    pub fn indexed_version(&self) -> Option<i64> {
+        self.inner
+            .index
+            .load_metas()
+            .ok()?
+            .payload?
+            .strip_prefix("content-version:")?
+            .parse()
+            .ok()
+    }
+
+    /// Loads the names the result filters show (kept in memory, not in the index), for a
+    /// server that starts with an index that is already current.
+    pub async fn load_labels(&self, pool: &AnyPool) -> anyhow::Result<()> {
+        let labels = documents::labels(pool).await?;
+        if let Ok(mut current) = self.inner.labels.lock() {
+            *current = labels;
+        }
+        Ok(())
     }
 
     fn replace_all(
         &self,
         documents: &[SearchDocument],
         labels: HashMap<String, String>,
+        version: i64,
     ) -> anyhow::Result<usize> {
         let f = self.inner.fields;
         let mut writer = self
@@ -179,7 +206,9 @@ impl SearchIndex {
             }
             writer.add_document(d)?;
         }
-        writer.commit()?;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&format!("content-version:{version}"));
+        commit.commit()?;
         self.inner.reader.reload()?;
         if let Ok(mut current) = self.inner.labels.lock() {
             *current = labels;
@@ -499,6 +528,7 @@ mod index_tests {
                     document("PP-17", "Commercial access", "Companies and data."),
                 ],
                 HashMap::new(),
+                0,
             )
             .unwrap();
         assert_eq!(
