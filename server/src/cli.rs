@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::{config::ConfigArgs, content, startup};
+use app::db::Database;
 
 /// Candour: the public record of what people said about NHS data and what the Secure Data
 /// Environment did about it.
@@ -38,6 +39,18 @@ pub enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Write a consistent copy of the SQLite database to FILE while the site keeps serving
+    /// and writing, then check the copy (PostgreSQL: use pg_dump).
+    Backup {
+        /// Where to write the copy (a new file).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup made by `candour backup`, after checking
+    /// it. Refused while a server uses the data folder; the replaced database is kept.
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
     },
     /// Write the database back out in the content/ format, into DIR.
     Export {
@@ -117,6 +130,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             db.close().await;
             println!("{}", outcome?);
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let db = Database::connect(&config.database_url).await?;
+            let outcome = crate::backup::backup(&db, &file).await;
+            db.close().await;
+            println!("{}", outcome?);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            println!("{}", crate::backup::restore(&config, &file).await?);
             Ok(())
         }
         Command::Export { dir } => {

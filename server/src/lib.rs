@@ -3,6 +3,7 @@
 //! the content importer.
 
 pub mod accounts;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -64,10 +64,16 @@ pub struct Application {
     pub scheduled_email: bool,
     /// How long clients get to send headers, and to finish when shutting down.
     pub limits: crate::serve::Limits,
+    /// Held until the server stops, so `candour restore` is refused meanwhile.
+    pub lock: crate::backup::DataFolderLock,
 }
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+        check_writable(&config.data_dir)?;
+        let lock = crate::backup::lock_data_folder(&config.data_dir)?;
         let db = open_database(&config).await?;
         if content::database_is_empty(&db).await? {
             let report = content::import_dir(&db, &config.content_dir)
@@ -95,6 +101,7 @@ impl Application {
             mailer: config.mailer.clone(),
             scheduled_email: config.scheduled_email,
             limits: config.limits,
+            lock,
             state: AppState {
                 options,
                 db,

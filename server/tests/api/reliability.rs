@@ -377,3 +377,119 @@ async fn a_full_disk_keeps_reads_working_and_writes_work_again_once_it_is_freed(
         );
     }
 }
+
+#[tokio::test]
+async fn a_backup_made_while_the_site_writes_is_whole_and_restores_elsewhere() {
+    use std::sync::{
+        atomic::{AtomicBool, AtomicI64, Ordering},
+        Arc,
+    };
+    let app = spawn_app().await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let written = Arc::new(AtomicI64::new(0));
+    let writer = {
+        let db = app.db.clone();
+        let (stop, written) = (stop.clone(), written.clone());
+        tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let mut tx = db.begin_write().await.unwrap();
+                sqlx::query("INSERT INTO site_settings (key, value) VALUES ($1, 'x')")
+                    .bind(format!("load:{n}"))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                n += 1;
+                written.store(n, Ordering::Relaxed);
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let copy = tempfile::tempdir().unwrap();
+    let file = copy.path().join("candour-backup.db");
+    let backup = tokio::process::Command::new(env!("CARGO_BIN_EXE_candour"))
+        .arg("backup")
+        .arg(&file)
+        .env("CANDOUR_DATA_DIR", app.data_dir())
+        .output()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, Ordering::Relaxed);
+    writer.await.unwrap();
+    assert!(
+        backup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    assert!(String::from_utf8_lossy(&backup.stdout).contains("integrity check ok"));
+    let total = written.load(Ordering::Relaxed);
+    let copied = {
+        use sqlx::Connection as _;
+        let mut conn =
+            sqlx::AnyConnection::connect(&format!("sqlite://{}?mode=ro", file.display()))
+                .await
+                .unwrap();
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM site_settings WHERE key LIKE 'load:%'")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        n
+    };
+    assert!(
+        copied > 0 && copied < total,
+        "a moment's copy: {copied} of {total} writes"
+    );
+
+    // Refused where a server is running (this test's server holds its data folder).
+    let refused = tokio::process::Command::new(env!("CARGO_BIN_EXE_candour"))
+        .arg("restore")
+        .arg(&file)
+        .env("CANDOUR_DATA_DIR", app.data_dir())
+        .output()
+        .await
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("stop it first"));
+
+    // Restored into another folder, a server starts on it with everything in the copy.
+    let fresh = tempfile::tempdir().unwrap();
+    let restored = tokio::process::Command::new(env!("CARGO_BIN_EXE_candour"))
+        .arg("restore")
+        .arg(&file)
+        .env("CANDOUR_DATA_DIR", fresh.path())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let data = fresh.path().to_path_buf();
+    let again = spawn_app_configured(&content_dir(), move |config| {
+        config.database_url = format!("sqlite://{}/candour.db", data.display());
+        config.data_dir = data.clone();
+    })
+    .await;
+    assert_eq!(
+        again
+            .scalar_i64("SELECT COUNT(*) FROM site_settings WHERE key LIKE 'load:%'")
+            .await,
+        copied
+    );
+    assert_eq!(again.get("/actions/PP-1").await.status, 200);
+    // A file that is not a backup is refused before anything is replaced.
+    let junk = copy.path().join("junk.db");
+    std::fs::write(&junk, "not a database").unwrap();
+    let refused = tokio::process::Command::new(env!("CARGO_BIN_EXE_candour"))
+        .arg("restore")
+        .arg(&junk)
+        .env("CANDOUR_DATA_DIR", tempfile::tempdir().unwrap().path())
+        .output()
+        .await
+        .unwrap();
+    assert!(!refused.status.success());
+}
