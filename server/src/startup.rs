@@ -165,6 +165,15 @@ async fn sweep_expired_sessions(store: app::accounts::ssr::session_store::Databa
         if let Err(error) = store.delete_expired().await {
             tracing::warn!(%error, "could not remove lapsed sessions");
         }
+        // Creating forms' one-time keys protect against repeats for a day.
+        let day_ago = app::dates::timestamp(chrono::Utc::now() - chrono::Duration::days(1));
+        if let Err(error) = sqlx::query("DELETE FROM form_submissions WHERE created_at < $1")
+            .bind(day_ago)
+            .execute(store.database().pool())
+            .await
+        {
+            tracing::warn!(%error, "could not remove old form keys");
+        }
     }
 }
 

@@ -103,3 +103,30 @@ pub fn TextArea(
         </div>
     }
 }
+
+/// The name of the hidden field that makes a creating form safe to send twice.
+pub const IDEMPOTENCY_FIELD: &str = "idempotency_key";
+
+/// A one-time key for a form that creates something (`forms::ssr::Reply::write` answers a
+/// repeat with where the first submission led, creating nothing). A new key each time the
+/// page is made; the same one again when the page comes back with mistakes, so a corrected
+/// form sent twice still counts once.
+#[component]
+pub fn IdempotencyKey(form: &'static str) -> impl IntoView {
+    let kept = feedback(form).and_then(|f| f.value(IDEMPOTENCY_FIELD));
+    let key = kept.unwrap_or_else(new_key);
+    view! { <input type="hidden" name=IDEMPOTENCY_FIELD value=key /> }
+}
+
+/// 128 random bits as hex (pages are made on the server; the browser never makes one).
+fn new_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use rand::RngCore as _;
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+    #[cfg(not(feature = "ssr"))]
+    String::new()
+}

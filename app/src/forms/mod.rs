@@ -13,7 +13,7 @@ pub mod rules;
 pub mod ssr;
 
 pub use date_input::{DateBox, DateInput, DateParts};
-pub use fields::{TextArea, TextField};
+pub use fields::{IdempotencyKey, TextArea, TextField, IDEMPOTENCY_FIELD};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -117,6 +117,7 @@ where
     });
     let mut reply = Reply::new(parts, form_name, page);
     reply.feedback.values = first_values(&bytes);
+    reply.idempotency = reply.feedback.values.get(super::IDEMPOTENCY_FIELD).cloned();
     // A password is never shown again, nor kept anywhere it is not needed.
     reply
         .feedback
@@ -150,14 +151,25 @@ pub struct Reply {
     pub feedback: FormFeedback,
     /// The page the form is on (shown again with errors), e.g. `/admin/policies/7`.
     pub page: String,
+    /// The one-time key of a creating form, as posted (kept apart from `feedback.values`,
+    /// which a handler may rebuild).
+    idempotency: Option<String>,
 }
 
 impl Reply {
+    /// The one-time key a creating form carries, if it is well formed.
+    fn idempotency_key(&self) -> Option<String> {
+        self.idempotency
+            .clone()
+            .filter(|key| key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+
     pub fn new(parts: Parts, form_name: &str, page: impl Into<String>) -> Self {
         Self {
             parts,
             feedback: FormFeedback::for_form(form_name),
             page: page.into(),
+            idempotency: None,
         }
     }
 
@@ -202,6 +214,14 @@ impl Reply {
 
     /// The page again, with the messages and what was typed, and `status`.
     pub async fn again(mut self, state: &AppState, status: StatusCode) -> Response {
+        // The page comes back with the same one-time key, so the corrected form still
+        // counts once however often it is sent.
+        if let Some(key) = self.idempotency.clone() {
+            self.feedback
+                .values
+                .entry(super::IDEMPOTENCY_FIELD.to_owned())
+                .or_insert(key);
+        }
         // Someone else's change came first: the page shows theirs beside what was typed.
         self.feedback.conflict = status == StatusCode::CONFLICT;
         let mut parts = self.parts;
@@ -210,7 +230,18 @@ impl Reply {
     }
 
     /// With messages: `Err` with the page again (422). Without: the reply, to go on.
+    ///
+    /// A creating form sent again after it worked (its one-time key is recorded) goes to
+    /// what it made, before its mistakes are looked at: the second of a double click must
+    /// not be told that its own first copy took the title.
     pub async fn mistakes(self, state: &AppState) -> Result<Self, Response> {
+        if let Some(key) = self.idempotency_key() {
+            match submissions::location_of(state.db.pool(), &key).await {
+                Ok(Some(location)) => return Err(Redirect::to(&location).into_response()),
+                Ok(None) => {}
+                Err(error) => return Err(internal(error)),
+            }
+        }
         if self.has_errors() {
             Err(self.again(state, StatusCode::UNPROCESSABLE_ENTITY).await)
         } else {
@@ -273,15 +304,37 @@ impl Reply {
 
     /// The write path of [`Reply::write`] for a form that shows its page again after it
     /// worked (a new link to copy): the change's own result comes back with the reply.
-    pub async fn run<T>(
+    ///
+    /// A form that creates something carries a one-time key ([`super::IdempotencyKey`]): a
+    /// repeat of it (a double click, a retry after a lost reply) changes nothing and goes
+    /// where the first went (`Written::to`), with `T::default()`.
+    pub async fn run<T: Default>(
         mut self,
         state: &AppState,
         actor: Actor,
         change: impl AsyncFnOnce(&mut AnyConnection) -> Result<(Written, T), Refusal>,
     ) -> Result<(Self, Written, T), Response> {
+        let key = self.idempotency_key();
+        let page = self.page.clone();
         let outcome = async {
             let mut tx = state.db.begin_write().await?;
+            if let Some(key) = &key {
+                if let Some(location) = submissions::first(&mut tx, key, actor).await? {
+                    tx.rollback().await?;
+                    return Ok((
+                        Written {
+                            to: Some(location),
+                            ..Written::default()
+                        },
+                        T::default(),
+                    ));
+                }
+            }
             let (written, value) = change(&mut tx).await?;
+            if let Some(key) = &key {
+                let location = written.to.clone().unwrap_or_else(|| page.clone());
+                submissions::record(&mut tx, key, actor, &location).await?;
+            }
             if let Some(entry) = &written.audit {
                 audit::record(&mut tx, actor, entry).await?;
             }
@@ -320,6 +373,56 @@ impl Reply {
                 Err(self.again(state, StatusCode::SERVICE_UNAVAILABLE).await)
             }
         }
+    }
+}
+
+/// The record of creating forms already sent (`form_submissions`).
+mod submissions {
+    use sqlx::AnyConnection;
+
+    use crate::audit::Actor;
+
+    /// Where the first submission with `key` by `actor` led, if there was one.
+    pub async fn first(
+        conn: &mut AnyConnection,
+        key: &str,
+        actor: Actor,
+    ) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT location FROM form_submissions WHERE key = $1 AND actor_id = $2")
+            .bind(key)
+            .bind(actor.id)
+            .fetch_optional(conn)
+            .await
+    }
+
+    /// Where the submission with `key` led, whoever sent it (the key is a 128-bit secret
+    /// of the page it came from).
+    pub async fn location_of(
+        pool: &sqlx::AnyPool,
+        key: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT location FROM form_submissions WHERE key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+    }
+
+    pub async fn record(
+        conn: &mut AnyConnection,
+        key: &str,
+        actor: Actor,
+        location: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO form_submissions (key, actor_id, location, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(key)
+        .bind(actor.id)
+        .bind(location)
+        .bind(crate::dates::now())
+        .execute(conn)
+        .await?;
+        Ok(())
     }
 }
 

@@ -142,6 +142,7 @@ fn Editor(policy: PolicyEditor) -> impl IntoView {
         {draft.then(|| view! {
             <h2 id="draft-heading">{if is_new { "The draft" } else { "Edit the draft" }}</h2>
             <form method="post" action=action novalidate aria-labelledby="draft-heading" data-test="policy-form" data-unsaved-warning="">
+                <crate::forms::IdempotencyKey form="policy" />
                 <input type="hidden" name="updated_at" value=updated_at />
                 <TextField form="policy" name="title" label="Title" value=title />
                 {is_new.then(|| view! {

@@ -215,6 +215,7 @@ fn Review(review: ReviewView) -> impl IntoView {
             <section class="candour-section" aria-labelledby="comment-heading">
                 <h2 id="comment-heading">"Add a comment"</h2>
                 <form method="post" action=format!("/review/{}/comments", review.slug) id="comment-form" novalidate data-test="comment-form" data-unsaved-warning="">
+                    <crate::forms::IdempotencyKey form="comment" />
                     <div class="nhsuk-form-group" class:nhsuk-form-group--error=main_feedback.as_ref().and_then(|f| f.error_for("paragraph")).is_some()>
                         <label class="nhsuk-label nhsuk-label--s" for="paragraph">"What is your comment about?"</label>
                         {main_feedback.as_ref().and_then(|f| f.error_for("paragraph")).map(|m| view! {
@@ -291,6 +292,7 @@ fn ThreadForms(
                 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Reply"</span></summary>
                 <div class="nhsuk-details__text">
                     <form method="post" action=format!("/review/{slug}/comments") novalidate data-test="reply-form" data-unsaved-warning="">
+                        <crate::forms::IdempotencyKey form="comment" />
                         <input type="hidden" name="parent" value=id.to_string() />
                         <TextArea
                             id=reply_field.clone()

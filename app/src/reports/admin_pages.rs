@@ -168,6 +168,7 @@ fn Editor(data: EditorData) -> impl IntoView {
             </section>
         })}
         <form method="post" action=action.clone() novalidate data-test="report-form" data-unsaved-warning="">
+            <crate::forms::IdempotencyKey form="report" />
             <input type="hidden" name="version" value=form.version.to_string() />
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">

@@ -696,6 +696,8 @@ async fn the_data_export_covers_every_column_that_holds_personal_data() {
         "content_sync",
         "content_revisions",
         "mail_jobs",
+        // One-time keys of creating forms and where each led, kept a day.
+        "form_submissions",
         // Hashes of addresses and network addresses, kept a day to throttle requests.
         "mail_requests",
         // Public subscriptions are by address, not account; the export lists those to the

@@ -493,3 +493,99 @@ async fn a_backup_made_while_the_site_writes_is_whole_and_restores_elsewhere() {
         .unwrap();
     assert!(!refused.status.success());
 }
+
+#[tokio::test]
+async fn a_creating_form_sent_twice_creates_one_thing() {
+    let app = spawn_app().await;
+    let (editor, friend, _) = crate::policies::policy_in_review(&app).await;
+    let page = friend.get("/review/trial-policy").await.body;
+    let key = hidden(&page, "idempotency_key");
+    assert_eq!(key.len(), 32, "the comment form carries a one-time key");
+    let comment = [
+        ("paragraph", "whole"),
+        ("body", "Sent twice by a double click."),
+        ("idempotency_key", key.as_str()),
+    ];
+    // A double click: both at once.
+    let fields: Vec<(String, String)> = comment
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let send = |fields: Vec<(String, String)>| {
+        let request = friend
+            .client
+            .post(format!("{}/review/trial-policy/comments", friend.address))
+            .form(&fields);
+        async move { request.send().await.unwrap() }
+    };
+    let (first, second) = tokio::join!(send(fields.clone()), send(fields.clone()));
+    assert_eq!(first.status().as_u16(), 303);
+    assert_eq!(second.status().as_u16(), 303);
+    // Both lead to the one comment (the first also says it was posted).
+    let place = |response: &reqwest::Response| {
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let (path, fragment) = location.split_once('#').unwrap_or((&location, ""));
+        format!("{}#{fragment}", path.split('?').next().unwrap())
+    };
+    assert_eq!(place(&first), place(&second));
+    // A retry after a lost reply, later.
+    let retried = friend.post("/review/trial-policy/comments", &comment).await;
+    assert_eq!(retried.status, 303);
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT COUNT(*) FROM policy_comments WHERE body = 'Sent twice by a double click.'"
+        )
+        .await,
+        1
+    );
+    // A new page gives a new key: saying it again on purpose is a second comment.
+    let again = friend.get("/review/trial-policy").await.body;
+    let second_key = hidden(&again, "idempotency_key");
+    assert_ne!(key, second_key);
+    friend
+        .post(
+            "/review/trial-policy/comments",
+            &[
+                ("paragraph", "whole"),
+                ("body", "Sent twice by a double click."),
+                ("idempotency_key", second_key.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT COUNT(*) FROM policy_comments WHERE body = 'Sent twice by a double click.'"
+        )
+        .await,
+        2
+    );
+
+    // A new report sent twice: one report, and both go to it.
+    let form = editor.get("/admin/reports/new").await.body;
+    let key = hidden(&form, "idempotency_key");
+    let report = [
+        ("title", "Sent twice"),
+        ("kind", "briefing"),
+        ("date-day", "20"),
+        ("date-month", "11"),
+        ("date-year", "2026"),
+        ("summary", "A report whose reply was lost."),
+        ("body", "Words."),
+        ("version", "0"),
+        ("action", "save"),
+        ("idempotency_key", key.as_str()),
+    ];
+    let first = editor.post("/admin/reports/new", &report).await;
+    let second = editor.post("/admin/reports/new", &report).await;
+    assert_eq!(first.status, 303, "{:?}", first.field_errors());
+    assert_eq!(second.status, 303, "{:?}", second.field_errors());
+    assert_eq!(
+        first.location.split('?').next(),
+        second.location.split('?').next()
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM reports WHERE title = 'Sent twice'")
+            .await,
+        1
+    );
+}

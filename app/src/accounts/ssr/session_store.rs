@@ -23,6 +23,11 @@ impl DatabaseSessionStore {
     pub fn new(db: Database) -> Self {
         Self { db }
     }
+
+    /// The database the sessions are kept in.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
 }
 
 fn backend(error: impl std::fmt::Display) -> session_store::Error {

@@ -119,6 +119,7 @@ fn EngagementForm(editor: EngagementEditor) -> impl IntoView {
         <TheirVersion form="engagement" fields=vec![("Name", editor.name.clone()), ("Summary", editor.summary.clone()), ("Description", editor.body.clone())] />
         <h1>{heading}</h1>
         <form method="post" action=action novalidate data-test="engagement-form" data-unsaved-warning="">
+            <crate::forms::IdempotencyKey form="engagement" />
             <input type="hidden" name="revision" value=typed("engagement", "revision").unwrap_or_else(|| editor.revision.clone()) />
             <TextField form="engagement" name="name" label="Name" value=editor.name.clone() />
             {editor.key.is_none().then(|| view! {
@@ -265,6 +266,7 @@ fn NewRecommendationForm(start: NewRecommendation) -> impl IntoView {
             </div>
         })}
         <form method="post" action="/admin/actions/new" novalidate data-test="recommendation-form" data-unsaved-warning="">
+            <crate::forms::IdempotencyKey form="recommendation" />
             <input type="hidden" name="engagement" value=start.engagement_key.clone() />
             <input type="hidden" name="from_comment" value=from_comment.map(|(id, _, _)| id.to_string()).unwrap_or_default() />
             <TextField form="recommendation" name="reference" label="Reference" hint="The next free number is suggested." value=start.reference.clone() width="5" />
