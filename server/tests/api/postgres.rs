@@ -169,3 +169,10 @@ async fn on_postgresql_two_editors_saving_one_report_at_once_never_both_succeed(
     crate::reliability::report_saves_at_once_record_exactly_one(&app).await;
     drop_database(app, &name).await;
 }
+
+#[tokio::test]
+async fn on_postgresql_a_creating_form_sent_twice_creates_one_thing() {
+    let (app, name) = spawn_app_on_postgres().await;
+    crate::reliability::creating_forms_sent_twice_create_one_thing(&app).await;
+    drop_database(app, &name).await;
+}

@@ -497,7 +497,12 @@ async fn a_backup_made_while_the_site_writes_is_whole_and_restores_elsewhere() {
 #[tokio::test]
 async fn a_creating_form_sent_twice_creates_one_thing() {
     let app = spawn_app().await;
-    let (editor, friend, _) = crate::policies::policy_in_review(&app).await;
+    creating_forms_sent_twice_create_one_thing(&app).await;
+}
+
+/// A comment sent twice at once and again later, a report sent twice: one of each.
+pub async fn creating_forms_sent_twice_create_one_thing(app: &TestApp) {
+    let (editor, friend, _) = crate::policies::policy_in_review(app).await;
     let page = friend.get("/review/trial-policy").await.body;
     let key = hidden(&page, "idempotency_key");
     assert_eq!(key.len(), 32, "the comment form carries a one-time key");
@@ -588,4 +593,145 @@ async fn a_creating_form_sent_twice_creates_one_thing() {
             .await,
         1
     );
+}
+
+/// Signs in on a running `candour` binary; the client keeps the session cookie.
+async fn signed_in_client(address: &str, email: &str, password: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let reply = client
+        .post(format!("{address}/sign-in"))
+        .form(&[("email", email), ("password", password), ("next", "/admin")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status().as_u16(), 303);
+    client
+}
+
+/// Publishes reports from `writers` tasks until the server stops answering; the titles
+/// whose publication was acknowledged (303).
+async fn write_until_killed(client: &reqwest::Client, address: &str, round: usize) -> Vec<String> {
+    let mut tasks = Vec::new();
+    for writer in 0..4 {
+        let client = client.clone();
+        let address = address.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            for n in 0.. {
+                let title = format!("Crashtest report r{round} w{writer} n{n}");
+                let sent = client
+                    .post(format!("{address}/admin/reports/new"))
+                    .form(&[
+                        ("title", title.as_str()),
+                        ("kind", "briefing"),
+                        ("date-day", "20"),
+                        ("date-month", "11"),
+                        ("date-year", "2026"),
+                        ("summary", "Written while the server was killed."),
+                        ("body", "Crashtest words."),
+                        ("version", "0"),
+                        ("action", "publish"),
+                        ("confirmed", "yes"),
+                    ])
+                    .send()
+                    .await;
+                match sent {
+                    Ok(reply) if reply.status().as_u16() == 303 => acknowledged.push(title),
+                    Ok(reply) => panic!("{title}: {}", reply.status()),
+                    Err(_) => break,
+                }
+            }
+            acknowledged
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    all
+}
+
+#[tokio::test]
+async fn kill_nine_three_times_under_writes_loses_no_acknowledged_write() {
+    let data = tempfile::tempdir().unwrap();
+    let password = "harbour lantern thistle";
+    let created = std::process::Command::new(env!("CARGO_BIN_EXE_candour"))
+        .args(["user", "create-admin", "--email", "crash@example.org", "--name", "Crash Test"])
+        .env("CANDOUR_DATA_DIR", data.path())
+        .env("CANDOUR_CONTENT_DIR", content_dir())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes())?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(created.success());
+    let mut acknowledged = Vec::new();
+    for round in 0..3 {
+        let (mut server, address) = start_binary(data.path()).await;
+        let client = signed_in_client(&address, "crash@example.org", password).await;
+        let writing = tokio::spawn({
+            let address = address.clone();
+            async move { write_until_killed(&client, &address, round).await }
+        });
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        server.kill().unwrap(); // SIGKILL, mid-write
+        server.wait().unwrap();
+        acknowledged.extend(writing.await.unwrap());
+    }
+    assert!(acknowledged.len() > 10, "the load wrote something: {}", acknowledged.len());
+
+    let (mut server, address) = start_binary(data.path()).await;
+    let db = app::db::Database::connect(&format!(
+        "sqlite://{}/candour.db",
+        data.path().display()
+    ))
+    .await
+    .unwrap();
+    let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(verdict, "ok");
+    for title in &acknowledged {
+        let copies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE title = $1")
+            .bind(title)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(copies, 1, "{title} was acknowledged, so it is there exactly once");
+    }
+    let published: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM reports WHERE title LIKE 'Crashtest report%' AND state = 'published'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    // Search agrees with the database once the restarted server has caught up.
+    let mut found = -1;
+    for _ in 0..100 {
+        let results: serde_json::Value =
+            reqwest::get(format!("{address}/api/v1/search?q=crashtest&per_page=1"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        found = results["total"].as_i64().unwrap_or(-1);
+        if found == published {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(found, published, "search finds every published report");
+    server.kill().unwrap();
+    server.wait().unwrap();
 }
