@@ -660,7 +660,14 @@ async fn kill_nine_three_times_under_writes_loses_no_acknowledged_write() {
     let data = tempfile::tempdir().unwrap();
     let password = "harbour lantern thistle";
     let created = std::process::Command::new(env!("CARGO_BIN_EXE_candour"))
-        .args(["user", "create-admin", "--email", "crash@example.org", "--name", "Crash Test"])
+        .args([
+            "user",
+            "create-admin",
+            "--email",
+            "crash@example.org",
+            "--name",
+            "Crash Test",
+        ])
         .env("CANDOUR_DATA_DIR", data.path())
         .env("CANDOUR_CONTENT_DIR", content_dir())
         .stdin(std::process::Stdio::piped())
@@ -668,7 +675,11 @@ async fn kill_nine_three_times_under_writes_loses_no_acknowledged_write() {
         .spawn()
         .and_then(|mut child| {
             use std::io::Write as _;
-            child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes())?;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{password}\n").as_bytes())?;
             child.wait()
         })
         .unwrap();
@@ -686,15 +697,16 @@ async fn kill_nine_three_times_under_writes_loses_no_acknowledged_write() {
         server.wait().unwrap();
         acknowledged.extend(writing.await.unwrap());
     }
-    assert!(acknowledged.len() > 10, "the load wrote something: {}", acknowledged.len());
+    assert!(
+        acknowledged.len() > 10,
+        "the load wrote something: {}",
+        acknowledged.len()
+    );
 
     let (mut server, address) = start_binary(data.path()).await;
-    let db = app::db::Database::connect(&format!(
-        "sqlite://{}/candour.db",
-        data.path().display()
-    ))
-    .await
-    .unwrap();
+    let db = app::db::Database::connect(&format!("sqlite://{}/candour.db", data.path().display()))
+        .await
+        .unwrap();
     let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(db.pool())
         .await
@@ -706,7 +718,10 @@ async fn kill_nine_three_times_under_writes_loses_no_acknowledged_write() {
             .fetch_one(db.pool())
             .await
             .unwrap();
-        assert_eq!(copies, 1, "{title} was acknowledged, so it is there exactly once");
+        assert_eq!(
+            copies, 1,
+            "{title} was acknowledged, so it is there exactly once"
+        );
     }
     let published: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM reports WHERE title LIKE 'Crashtest report%' AND state = 'published'",
