@@ -83,8 +83,46 @@ pub fn render_markdown(markdown: &str) -> SanitizedHtml {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    html::push_html(
+        &mut unsafe_html,
+        mark_other_websites(Parser::new_ext(markdown, options)).into_iter(),
+    );
     SanitizedHtml(sanitiser().clean(&unsafe_html).to_string())
+}
+
+/// True for a link that leaves Candour: any scheme-qualified web address, in any case
+/// (`HTTPS://`), or a scheme-relative one (`//host/…`).
+pub fn is_other_website(href: &str) -> bool {
+    let lower = href.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
+/// After each link to another website, " (another website)" (WCAG 2.2 3.2.5 advice and
+/// NHS.UK's link guidance: say when a link leaves the service).
+#[cfg(feature = "ssr")]
+fn mark_other_websites<'a>(
+    events: impl Iterator<Item = pulldown_cmark::Event<'a>>,
+) -> Vec<pulldown_cmark::Event<'a>> {
+    use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut open = Vec::new();
+    for event in events {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => open.push(is_other_website(dest_url)),
+            Event::End(TagEnd::Link) => {
+                out.push(event);
+                if open.pop().unwrap_or(false) {
+                    out.push(Event::InlineHtml(CowStr::from(
+                        " <span class=\"candour-external\">(another website)</span>",
+                    )));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
 }
 
 /// One entry of a report's table of contents.
@@ -173,8 +211,7 @@ pub fn render_document(markdown: &str) -> RenderedDocument {
                 out.push(events[i].clone());
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                let external = dest_url.starts_with("http://") || dest_url.starts_with("https://");
-                external_link.push(external);
+                external_link.push(is_other_website(dest_url));
                 out.push(events[i].clone());
             }
             Event::End(TagEnd::Link) => {

@@ -21,6 +21,7 @@ pub mod reports;
 pub mod search;
 pub mod site;
 pub mod staff;
+pub mod text;
 
 #[cfg(feature = "ssr")]
 pub mod audit;
@@ -83,9 +84,14 @@ use crate::{
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> AnyView {
+    // For print: links on this site show their full address (style/candour.css).
+    let site_address = format!(
+        "--candour-site: \"{}\"",
+        layout::site_info().public_url.replace(['"', '\\'], "")
+    );
     view! {
         <!DOCTYPE html>
-        <html lang="en-GB">
+        <html lang="en-GB" style=site_address>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -18,10 +18,11 @@ pub fn chars(text: &str) -> usize {
     text.chars().count()
 }
 
-/// Something must be entered (white space alone is nothing).
+/// Something must be entered: white space alone, or characters that show nothing
+/// (zero-width spaces), is nothing.
 pub fn required(missing: &'static str) -> impl FnOnce(&String, &()) -> Result {
     move |value, _| {
-        if value.trim().is_empty() {
+        if !crate::text::has_visible(value) {
             Err(Error::new(missing))
         } else {
             Ok(())

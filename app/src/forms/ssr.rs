@@ -32,12 +32,28 @@ pub async fn read_fields(request: Request) -> (Parts, BTreeMap<String, String>) 
     (parts, first_values(&bytes))
 }
 
+/// A posted form's body, with every value cleaned as stored text may be
+/// ([`crate::text::clean`]: pasted line breaks made line breaks, controls and bidirectional
+/// controls dropped) — decided once, here, for every form. Passwords are left exactly as
+/// typed.
 async fn read_body(request: Request) -> (Parts, Vec<u8>) {
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
         .await
         .unwrap_or_default();
-    (parts, bytes.to_vec())
+    (parts, clean_form(&bytes))
+}
+
+fn clean_form(bytes: &[u8]) -> Vec<u8> {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in url::form_urlencoded::parse(bytes) {
+        if name.contains("password") {
+            out.append_pair(&name, &value);
+        } else {
+            out.append_pair(&crate::text::clean(&name), &crate::text::clean(&value));
+        }
+    }
+    out.finish().into_bytes()
 }
 
 fn first_values(bytes: &[u8]) -> BTreeMap<String, String> {

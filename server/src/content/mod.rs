@@ -115,14 +115,22 @@ fn read_dir_sorted(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
+/// A content file's text as stored text may be (`app::text::clean`: a byte-order mark,
+/// pasted line breaks and control characters are not carried into the database).
+fn read_text(path: &Path) -> std::io::Result<String> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(app::text::clean(
+        text.strip_prefix('\u{FEFF}').unwrap_or(&text),
+    ))
+}
+
 fn read_documents<T: for<'de> serde::Deserialize<'de>>(
     dir: &Path,
     errors: &mut Vec<ContentError>,
 ) -> anyhow::Result<Vec<(PathBuf, Document<T>)>> {
     let mut out = Vec::new();
     for path in read_dir_sorted(dir)? {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text = read_text(&path).with_context(|| format!("reading {}", path.display()))?;
         match parse_document(&path, &text) {
             Ok(doc) => out.push((path, doc)),
             Err(error) => errors.push(error),
@@ -142,7 +150,7 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
     let mut errors = Vec::new();
     let site_path = dir.join("site.toml");
     let site = if site_path.exists() {
-        let text = std::fs::read_to_string(&site_path)?;
+        let text = read_text(&site_path)?;
         parse_toml(&site_path, &text, 0).unwrap_or_else(|e| {
             errors.push(e);
             SiteFile::default()
@@ -151,7 +159,7 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
         SiteFile::default()
     };
     let statuses_path = dir.join("statuses.toml");
-    let statuses = match std::fs::read_to_string(&statuses_path) {
+    let statuses = match read_text(&statuses_path) {
         Ok(text) => parse_toml::<StatusesFile>(&statuses_path, &text, 0)
             .map(|f| f.status)
             .unwrap_or_else(|e| {
@@ -168,7 +176,7 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
         }
     };
     let glossary_path = dir.join("glossary.toml");
-    let glossary = match std::fs::read_to_string(&glossary_path) {
+    let glossary = match read_text(&glossary_path) {
         Ok(text) => parse_toml::<GlossaryFile>(&glossary_path, &text, 0)
             .map(|f| f.term)
             .unwrap_or_else(|e| {

@@ -80,10 +80,35 @@ pub async fn csv_rows(
         .collect())
 }
 
+impl CsvRow {
+    /// Every text field through `f` (neutralising or restoring formula-like cells).
+    fn map_text(&self, f: impl Fn(&str) -> String) -> CsvRow {
+        CsvRow {
+            reference: f(&self.reference),
+            title: f(&self.title),
+            engagement: f(&self.engagement),
+            raised: f(&self.raised),
+            status: f(&self.status),
+            status_changed: f(&self.status_changed),
+            status_note: f(&self.status_note),
+            team: f(&self.team),
+            target: f(&self.target),
+            progress: f(&self.progress),
+            values: f(&self.values),
+            priorities: f(&self.priorities),
+            summary: f(&self.summary),
+            url: f(&self.url),
+        }
+    }
+}
+
+/// The register as CSV: a UTF-8 byte-order mark (so Excel reads `’` as `’`), then the
+/// rows, with any cell a spreadsheet would run as a formula written as text
+/// (`app::text::csv_cell`, OWASP CSV Injection).
 pub fn write_csv(rows: &[CsvRow]) -> anyhow::Result<Vec<u8>> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let mut writer = ::csv::Writer::from_writer(app::text::UTF8_BOM.as_bytes().to_vec());
     for row in rows {
-        writer.serialize(row)?;
+        writer.serialize(row.map_text(|cell| app::text::csv_cell(cell).into_owned()))?;
     }
     if rows.is_empty() {
         writer.write_record(COLUMNS)?;
@@ -95,6 +120,10 @@ pub async fn register_csv(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
+    super::api::refuse_empty(
+        &super::query_pairs(raw.as_deref()),
+        &super::api::REGISTER_PARAMETERS,
+    )?;
     let query = parse_query(raw.as_deref())?;
     let options = app::register::ssr::filter_options(state.db.pool()).await?;
     app::register::ssr::validate_query(&query, &options)?;
@@ -138,6 +167,9 @@ impl std::fmt::Display for CsvImportReport {
 /// Reads a CSV in the export format and applies it in one transaction: every row is
 /// checked first, and any error (naming the line and column) leaves the database as it was.
 pub async fn import_csv(db: &Database, text: &str, today: &str) -> anyhow::Result<CsvImportReport> {
+    // With or without the byte-order mark Candour writes; pasted control characters are
+    // cleaned as in every form.
+    let text = app::text::clean(text.strip_prefix(app::text::UTF8_BOM).unwrap_or(text));
     let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = reader.headers()?.clone();
     for column in COLUMNS {
@@ -148,7 +180,8 @@ pub async fn import_csv(db: &Database, text: &str, today: &str) -> anyhow::Resul
     }
     let mut rows = Vec::new();
     for (index, record) in reader.deserialize::<CsvRow>().enumerate() {
-        rows.push(record.map_err(|e| anyhow::anyhow!("line {}: {e}", index + 2))?);
+        let row: CsvRow = record.map_err(|e| anyhow::anyhow!("line {}: {e}", index + 2))?;
+        rows.push(row.map_text(|cell| app::text::csv_text(cell).to_owned()));
     }
     let current: HashMap<String, CsvRow> = csv_rows(
         db,

@@ -259,7 +259,9 @@ pub fn build_feed(
 fn atom_response(feed: Feed) -> Response {
     (
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        feed.to_string(),
+        // XML 1.0 cannot carry control characters even escaped: whatever older text
+        // holds, the feed stays well-formed for every reader.
+        app::text::xml_safe(&feed.to_string()),
     )
         .into_response()
 }

@@ -150,7 +150,9 @@ pub async fn csv(db: &Database, filter: &AuditFilter) -> anyhow::Result<String> 
     push_filters(&mut select, filter);
     select.push(" ORDER BY a.id");
     let rows = select.fetch_all::<EntryRow>(db.pool()).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    // A byte-order mark for Excel, and cells that would run as formulas written as text
+    // (a display name is chosen by its owner).
+    let mut writer = csv::Writer::from_writer(crate::text::UTF8_BOM.as_bytes().to_vec());
     writer.write_record([
         "id",
         "at",
@@ -164,17 +166,21 @@ pub async fn csv(db: &Database, filter: &AuditFilter) -> anyhow::Result<String> 
     ])?;
     for row in rows {
         let e = entry(row);
-        writer.write_record([
-            e.id.to_string(),
-            e.at,
-            e.actor,
-            e.actor_role,
-            e.action,
-            e.record_kind,
-            e.record_id,
-            e.before,
-            e.after,
-        ])?;
+        writer.write_record(
+            [
+                e.id.to_string(),
+                e.at,
+                e.actor,
+                e.actor_role,
+                e.action,
+                e.record_kind,
+                e.record_id,
+                e.before,
+                e.after,
+            ]
+            .iter()
+            .map(|cell| crate::text::csv_cell(cell).into_owned()),
+        )?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
