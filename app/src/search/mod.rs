@@ -14,6 +14,18 @@ pub const SEARCH_PAGE_SIZE: i64 = 10;
 /// Longer queries are shortened to this many characters (and the page says so).
 pub const MAX_SEARCH_CHARS: usize = 256;
 
+/// Cuts a query to at most `max` characters at the end of a word, never inside one.
+pub fn cut_at_word(q: &str, max: usize) -> String {
+    if q.chars().count() <= max {
+        return q.to_owned();
+    }
+    let cut: String = q.chars().take(max + 1).collect();
+    match cut.rfind(char::is_whitespace) {
+        Some(end) if end > 0 => cut[..end].trim_end().to_owned(),
+        _ => q.chars().take(max).collect(),
+    }
+}
+
 /// The facet groups a search can be narrowed by, as they appear in the URL.
 pub const FACET_GROUPS: [&str; 4] = ["kind", "status", "engagement", "year"];
 
@@ -48,12 +60,7 @@ impl SearchQuery {
                         .map(|c| if c.is_control() { ' ' } else { c })
                         .collect();
                     query.shortened = clean.chars().count() > MAX_SEARCH_CHARS;
-                    query.q = clean
-                        .chars()
-                        .take(MAX_SEARCH_CHARS)
-                        .collect::<String>()
-                        .trim()
-                        .to_owned();
+                    query.q = cut_at_word(&clean, MAX_SEARCH_CHARS).trim().to_owned();
                 }
                 "page" => {
                     query.page = value
@@ -151,4 +158,16 @@ pub async fn run_search(query: SearchQuery) -> Result<SearchResults, AppError> {
         .feature::<crate::search::index::SearchIndex>()?
         .search(query)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_queries_are_cut_between_words() {
+        assert_eq!(cut_at_word("data access commercial", 15), "data access");
+        assert_eq!(cut_at_word("short", 15), "short");
+        assert_eq!(cut_at_word("abcdefghij", 4), "abcd");
+    }
 }

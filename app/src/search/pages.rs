@@ -66,6 +66,7 @@ pub fn LiveSearch(initial: SearchResults) -> impl IntoView {
                 leptos::task::spawn_local(async move {
                     if let Ok(found) = run_search(query).await {
                         if generation.get_value() == mine {
+                            follow_in_address(&found.query);
                             set_results.set(found);
                         }
                     }
@@ -98,6 +99,25 @@ pub fn LiveSearch(initial: SearchResults) -> impl IntoView {
     }
 }
 
+/// The address follows the query as results follow the typing (`replaceState`, so one
+/// search is one history entry): a result opened and Back brings the same search back,
+/// and the address can be shared.
+fn follow_in_address(query: &crate::search::SearchQuery) {
+    #[cfg(feature = "hydrate")]
+    {
+        let address = format!("/search?{}", query.to_query_string(None));
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(
+                &leptos::wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&address),
+            );
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = query;
+}
+
 #[component]
 fn ResultsView(results: SearchResults) -> impl IntoView {
     let SearchResults {
@@ -110,7 +130,17 @@ fn ResultsView(results: SearchResults) -> impl IntoView {
     let pages = ((total + SEARCH_PAGE_SIZE - 1) / SEARCH_PAGE_SIZE).max(1);
     let first = (query.page - 1) * SEARCH_PAGE_SIZE + 1;
     let last = (query.page * SEARCH_PAGE_SIZE).min(total);
-    let summary = if query.q.is_empty() && total == 0 {
+    let past_the_end = total > 0 && query.page > pages;
+    if past_the_end {
+        crate::components::set_status(404);
+    }
+    let summary = if past_the_end {
+        format!(
+            "There is no page {}: the {total} results fill {pages} page{}.",
+            query.page,
+            if pages == 1 { "" } else { "s" }
+        )
+    } else if query.q.is_empty() && total == 0 {
         "Type a word or two, such as “opt-out” or “commercial”, then press Search.".to_owned()
     } else if total == 0 {
         format!(
@@ -161,7 +191,13 @@ fn ResultsView(results: SearchResults) -> impl IntoView {
                 })}
             </div>
             <div class="nhsuk-grid-column-two-thirds">
-                <h2 class="nhsuk-heading-m" role="status" aria-live="polite" data-test="search-count">{summary}</h2>
+                // A live region around the heading (a heading cannot be a status itself).
+                <div role="status" aria-live="polite">
+                    <h2 class="nhsuk-heading-m" data-test="search-count">{summary}</h2>
+                </div>
+                {past_the_end.then(|| view! {
+                    <p data-test="past-the-end"><a href=page_link(pages)>{format!("Go to page {pages}, the last")}</a></p>
+                })}
                 {fuzzy.then(|| view! {
                     <p class="nhsuk-body" data-test="search-fuzzy">
                         {format!("We found nothing that matched “{}” exactly, so we are showing results for words spelt like it.", query.q)}

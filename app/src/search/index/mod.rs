@@ -228,7 +228,7 @@ impl SearchIndex {
         // A server function call can carry any page number: keep it in range.
         query.page = query.page.clamp(1, 1000);
         if query.q.chars().count() > super::MAX_SEARCH_CHARS {
-            query.q = query.q.chars().take(super::MAX_SEARCH_CHARS).collect();
+            query.q = super::cut_at_word(&query.q, super::MAX_SEARCH_CHARS);
             query.shortened = true;
         }
         if query.q.is_empty() && FACET_GROUPS.iter().all(|g| query.selected(g).is_empty()) {
@@ -242,7 +242,12 @@ impl SearchIndex {
         let exact = self.text_query(&query.q);
         let (mut text, mut fuzzy) = (exact, false);
         let mut total = searcher.search(&self.filtered(text.box_clone(), &query), &Count)?;
-        let has_reference = query.q.split_whitespace().any(looks_like_reference);
+        // A word pair such as "of 2026" reads like a reference; only one that names a
+        // recommendation turns typo tolerance off.
+        let has_reference = typed_references(&query.q).iter().any(|reference| {
+            let term = Term::from_field_text(f.id, &format!("recommendation:{reference}"));
+            searcher.doc_freq(&term).unwrap_or(0) > 0
+        });
         if total < FEW_RESULTS && !has_reference && is_plain_words(&query.q) {
             if let Some(near) = self.fuzzy_query(&query.q) {
                 // Exact matches stay on top; near spellings follow.
@@ -347,10 +352,9 @@ impl SearchIndex {
         parser.set_field_boost(f.summary, 2.0);
         let (parsed, _errors) = parser.parse_query_lenient(&escape_for_parser(q));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, parsed)];
-        for word in q.split_whitespace().filter(|w| looks_like_reference(w)) {
+        for reference in typed_references(q) {
             // Matched on the untokenised id, so nothing about analysis can get in the way.
-            let term =
-                Term::from_field_text(f.id, &format!("recommendation:{}", word.to_uppercase()));
+            let term = Term::from_field_text(f.id, &format!("recommendation:{reference}"));
             clauses.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
@@ -375,14 +379,20 @@ impl SearchIndex {
                 tokens.push(stream.token().text.clone());
             }
             for token in tokens {
-                let long = word.chars().count() >= 5 && word.chars().all(char::is_alphabetic);
+                // Edits allowed grow with the word, as people's typos do (a swap of two
+                // letters is one edit): 1 for 5 to 7 letters, 2 from 8, since the stem
+                // the index holds is shorter than the word typed ("commercila" →
+                // "commerci").
+                let letters = word.chars().count();
+                let long = letters >= 5 && word.chars().all(char::is_alphabetic);
+                let distance = if letters >= 8 { 2 } else { 1 };
                 any_fuzzy |= long;
                 let per_field: Vec<(Occur, Box<dyn Query>)> = [f.title, f.summary, f.body]
                     .into_iter()
                     .map(|field| {
                         let term = Term::from_field_text(field, &token);
                         let query: Box<dyn Query> = if long {
-                            Box::new(FuzzyTermQuery::new(term, 1, true))
+                            Box::new(FuzzyTermQuery::new(term, distance, true))
                         } else {
                             Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
                         };
