@@ -20,6 +20,15 @@ for (const form of document.querySelectorAll("form[data-unsaved-warning]")) {
   });
 }
 
+// A page shown again with mistakes: focus moves to the error summary, so keyboard and
+// screen reader users start at the list of what to fix (the NHS.UK error summary pattern).
+{
+  const summary = document.querySelector(".nhsuk-error-summary");
+  if (summary) {
+    summary.focus();
+  }
+}
+
 (() => {
   if (!document.querySelector("leptos-island")) return;
   const childrenCallbacks = [];

@@ -52,9 +52,15 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
 
 /// The page title pattern: "<page> – Candour". `<Title>` writes its text into the page
 /// unescaped, so the text is escaped here: a search for `</title>` stays text.
+///
+/// A page shown again because a form has mistakes starts "Error: " (GOV.UK and NHS.UK
+/// error pattern), so a screen reader says so first.
 pub fn page_title(page: impl std::fmt::Display) -> String {
     let mut title = String::new();
-    for c in format!("{page} – Candour").chars() {
+    let with_errors =
+        use_context::<crate::forms::FormFeedback>().is_some_and(|feedback| feedback.has_errors());
+    let prefix = if with_errors { "Error: " } else { "" };
+    for c in format!("{prefix}{page} – Candour").chars() {
         match c {
             '&' => title.push_str("&amp;"),
             '<' => title.push_str("&lt;"),
@@ -163,6 +169,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         return view! { <Refused error /> }.into_any();
     }
     set_status(error.status_code());
+    let bad_request = matches!(error, AppError::BadRequest(_));
     let (title, message) = match &error {
         AppError::BadRequest(message) => ("There is a problem with your request", message.clone()),
         _ => (
@@ -176,7 +183,14 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             <div class="nhsuk-grid-column-two-thirds">
                 <h1>{title}</h1>
                 <p>{message}</p>
-                <p>"Try again later, or go to the "<a href="/">"home page"</a>"."</p>
+                {if bad_request {
+                    // Trying again later would not help: the address itself needs changing.
+                    view! {
+                        <p>"Go back and change what you chose, or start again from "<a href="/actions">"all the recommendations"</a>" or the "<a href="/">"home page"</a>"."</p>
+                    }.into_any()
+                } else {
+                    view! { <p>"Try again later, or go to the "<a href="/">"home page"</a>"."</p> }.into_any()
+                }}
             </div>
         </div>
     }

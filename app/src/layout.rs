@@ -144,6 +144,26 @@ pub fn SiteFooter() -> impl IntoView {
                 </div>
             </div>
         </footer>
+        <PrintedFrom />
+    }
+}
+
+/// On paper only: the page's full address and the day it was printed, for a sheet a
+/// community group hands out.
+#[component]
+fn PrintedFrom() -> impl IntoView {
+    let site = site_info();
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    #[cfg(feature = "ssr")]
+    let printed = crate::dates::display_date(&crate::dates::today());
+    #[cfg(not(feature = "ssr"))]
+    let printed = String::new();
+    view! {
+        <p class="candour-print-only" data-test="printed-from">
+            {format!("Printed from {}{path} on {printed}.", site.public_url)}
+        </p>
     }
 }
 

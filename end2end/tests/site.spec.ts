@@ -106,7 +106,7 @@ test.describe("search", () => {
     const shell = new Shell(page);
     // The island is hydrated once typing changes results without a page load.
     const input = page.locator("[data-test=search-input]");
-    await expect(page.locator("[data-test=search-count]")).toHaveAttribute("aria-live", "polite");
+    await expect(page.locator("[role=status]:has([data-test=search-count])")).toHaveAttribute("aria-live", "polite");
     await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
     await input.pressSequentially("security", { delay: 30 });
     await expect(page.locator("[data-test=search-hit]").first()).toBeVisible();

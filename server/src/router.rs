@@ -45,6 +45,7 @@ pub fn build(state: AppState) -> Router {
         .merge(app::routes::router(&state))
         .fallback(not_found)
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn(canonical_references))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             app::accounts::ssr::resolve_viewer,
@@ -55,6 +56,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::open_data::routes())
         .merge(assets)
         .merge(with_sessions)
+        .layer(middleware::from_fn(safe_html))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(bounded_bodies))
         .layer(TimeoutLayer::with_status_code(
@@ -124,6 +126,61 @@ async fn log_request(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+/// Every HTML page is sent as the HTML standard allows, whatever stored text holds
+/// (`app::text::html_safe`: no forbidden code points or bidirectional controls, and
+/// Leptos's `<!>` markers as valid empty comments).
+async fn safe_html(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response();
+    };
+    let page = app::text::html_safe(&String::from_utf8_lossy(&bytes));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(page))
+}
+
+/// A reference typed in another form (`/actions/pp-17`, `/actions/PP17`) is sent to its
+/// page's one address, `/actions/PP-17` (301), keeping any query.
+async fn canonical_references(request: Request, next: Next) -> Response {
+    if let Some(canonical) = request
+        .uri()
+        .path()
+        .strip_prefix("/actions/")
+        .and_then(canonical_reference)
+    {
+        let query = request
+            .uri()
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        return axum::response::Redirect::permanent(&format!("/actions/{canonical}{query}"))
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// `Some("PP-17")` when `segment` is a reference written otherwise (`pp-17`, `PP17`).
+fn canonical_reference(segment: &str) -> Option<String> {
+    let split = segment.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = segment.split_at(split);
+    let letters = letters.strip_suffix('-').unwrap_or(letters);
+    let canonical = format!("{}-{digits}", letters.to_ascii_uppercase());
+    let plausible = (1..=4).contains(&letters.len())
+        && letters.chars().all(|c| c.is_ascii_alphabetic())
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit());
+    (plausible && canonical != segment).then_some(canonical)
 }
 
 /// A server function that fails answers with the status its error means (404 for "not

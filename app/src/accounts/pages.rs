@@ -42,6 +42,21 @@ pub fn SignInPage() -> impl IntoView {
                         <SignOutButton />
                     }.into_any(),
                     None => view! {
+                        {match query.get("reason").as_deref() {
+                            Some("kept") => Some(view! {
+                                <div class="nhsuk-inset-text" data-test="sign-in-reason">
+                                    <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                                    <p>"You were signed out, so what you sent has not been saved yet. It is kept for you: sign in again and it will be waiting on the same page."</p>
+                                </div>
+                            }.into_any()),
+                            Some("signed-out") => Some(view! {
+                                <div class="nhsuk-inset-text" data-test="sign-in-reason">
+                                    <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                                    <p>"You need to be signed in to do that. If you were signed in, you were signed out after 30 minutes without using the site (or 12 hours after signing in). Sign in again to carry on."</p>
+                                </div>
+                            }.into_any()),
+                            _ => None,
+                        }}
                         <p>"Sign in if you are a Digital Critical Friend or a member of the PPIE team. Everything else on this site is open to everyone without signing in."</p>
                         <form method="post" action="/sign-in" novalidate data-test="sign-in-form">
                             <input type="hidden" name="next" value=next />
@@ -354,7 +369,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                 view! { <p>"There are none."</p> }.into_any()
             } else {
                 view! {
-                    <table class="nhsuk-table-responsive" data-test="invites">
+                    <table role="table" class="nhsuk-table-responsive" data-test="invites">
                         <thead class="nhsuk-table__head"><tr>
                             <th scope="col">"Email address"</th><th scope="col">"Role"</th><th scope="col">"Expires"</th><th scope="col">"Actions"</th>
                         </tr></thead>
@@ -392,7 +407,7 @@ pub fn AdminUsersPage() -> impl IntoView {
 fn AccountsTable(accounts: Vec<super::AccountSummary>, viewer_id: i64) -> impl IntoView {
     view! {
         <h2>"Accounts"</h2>
-        <table class="nhsuk-table-responsive" data-test="accounts">
+        <table role="table" class="nhsuk-table-responsive" data-test="accounts">
             <thead class="nhsuk-table__head"><tr>
                 <th scope="col">"Name"</th><th scope="col">"Email address"</th><th scope="col">"Role"</th><th scope="col">"State"</th><th scope="col">"Last active"</th><th scope="col">"Actions"</th>
             </tr></thead>
@@ -533,7 +548,7 @@ pub fn AuditLogPage() -> impl IntoView {
                     <button class="nhsuk-button" type="submit">"Show entries"</button>
                 </form>
                 <p>{format!("{} entr{}", page.total, if page.total == 1 { "y" } else { "ies" })}" · "<a href=csv_href data-test="audit-csv">"Download as CSV"</a></p>
-                <table class="nhsuk-table-responsive" data-test="audit-entries">
+                <table role="table" class="nhsuk-table-responsive" data-test="audit-entries">
                     <thead class="nhsuk-table__head"><tr>
                         <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Record"</th><th scope="col">"Before"</th><th scope="col">"After"</th>
                     </tr></thead>

@@ -183,10 +183,20 @@ async fn guard(state: AppState, route: Declared, request: Request, next: Next) -
     match authorize(viewer, permission) {
         Ok(_) => next.run(request).await,
         Err(AppError::Unauthorized) => {
-            if route.keeps_text && request.method() == Method::POST {
-                keep_posted_text(&state, request, &page).await;
-            }
-            Redirect::to(&format!("/sign-in?next={}", encode_component(&page))).into_response()
+            // A form sent while signed out: the sign-in page says why, and whether the
+            // text was kept.
+            let reason = if request.method() != Method::POST {
+                ""
+            } else if route.keeps_text && keep_posted_text(&state, request, &page).await {
+                "&reason=kept"
+            } else {
+                "&reason=signed-out"
+            };
+            Redirect::to(&format!(
+                "/sign-in?next={}{reason}",
+                encode_component(&page)
+            ))
+            .into_response()
         }
         Err(_) => {
             let (parts, _) = request.into_parts();
@@ -210,19 +220,20 @@ const KEPT_PER_HOUR: i64 = 10;
 /// carrying the cookie of a signed-in session that lapsed may keep text (a visitor who
 /// never signed in, or someone fixing a cookie in another person's browser, keeps
 /// nothing), only within the forms' own limits, and at most ten times an hour.
-async fn keep_posted_text(state: &AppState, request: Request, page: &str) {
+/// True when the text was kept.
+async fn keep_posted_text(state: &AppState, request: Request, page: &str) -> bool {
     let Some(session) = request.extensions().get::<Session>().cloned() else {
-        return;
+        return false;
     };
     let Some(lapsed) = super::ssr::session_cookie(request.headers()) else {
-        return;
+        return false;
     };
     let owner = match super::ssr::session_store::lapsed_owner(&state.db, &lapsed).await {
         Ok(Some(owner)) => owner,
-        Ok(None) => return,
+        Ok(None) => return false,
         Err(error) => {
             tracing::warn!(%error, "could not look up a lapsed session");
-            return;
+            return false;
         }
     };
     let allowed = async {
@@ -238,19 +249,23 @@ async fn keep_posted_text(state: &AppState, request: Request, page: &str) {
     }
     .await;
     if !matches!(allowed, Ok(true)) {
-        return;
+        return false;
     }
     let (_, fields) = read_fields(request).await;
     if !within_limits(&fields) {
-        return;
+        return false;
     }
     let pending = PendingSubmission {
         path: page.to_owned(),
         fields,
         owner,
     };
-    if let Err(error) = session.insert(PENDING_KEY, pending).await {
-        tracing::warn!(%error, "could not keep the text of an expired session");
+    match session.insert(PENDING_KEY, pending).await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::warn!(%error, "could not keep the text of an expired session");
+            false
+        }
     }
 }
 

@@ -314,7 +314,7 @@ pub fn AdminEmailPage() -> impl IntoView {
                 view! { <p>"Nothing is waiting."</p> }.into_any()
             } else {
                 view! {
-                    <table class="nhsuk-table-responsive" data-test="outbox-rows">
+                    <table role="table" class="nhsuk-table-responsive" data-test="outbox-rows">
                         <thead class="nhsuk-table__head">
                             <tr><th scope="col">"Email"</th><th scope="col">"Queued"</th><th scope="col">"Tries"</th><th scope="col">"State"</th></tr>
                         </thead>

@@ -126,7 +126,7 @@ pub fn RecentChanges(changes: Vec<StatusChangeItem>) -> impl IntoView {
 #[component]
 pub fn RecommendationTable(rows: Vec<RecommendationRow>, caption: String) -> impl IntoView {
     view! {
-        <table class="nhsuk-table-responsive candour-register" data-test="register-table">
+        <table role="table" class="nhsuk-table-responsive candour-register" data-test="register-table">
             <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">{caption}</caption>
             <thead class="nhsuk-table__head" role="rowgroup">
                 <tr role="row">
@@ -142,11 +142,13 @@ pub fn RecommendationTable(rows: Vec<RecommendationRow>, caption: String) -> imp
                     .map(|row| {
                         view! {
                             <tr role="row" class="nhsuk-table__row" data-test="register-row" data-reference=row.reference.clone()>
+                                // One link per row (the title): a reference link beside it
+                                // would be a second tab stop to the same page.
                                 <td role="cell" class="nhsuk-table__cell">
                                     <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Reference "</span>
-                                    <a href=format!("/actions/{}", row.reference)>{row.reference.clone()}</a>
+                                    {row.reference.clone()}
                                 </td>
-                                <td role="cell" class="nhsuk-table__cell">
+                                <td role="cell" class="nhsuk-table__cell candour-register__title">
                                     <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Recommendation "</span>
                                     <a href=format!("/actions/{}", row.reference)>{row.title}</a>
                                     <br />

@@ -15,7 +15,7 @@ pub mod staff;
 
 use serde::{Deserialize, Serialize};
 
-pub use query::{RegisterQuery, Sort};
+pub use query::{RegisterQuery, Sort, MAX_QUERY_CHARS};
 
 use crate::{error::AppError, html::SanitizedHtml};
 

@@ -69,6 +69,11 @@ fn Register(data: RegisterPageData) -> impl IntoView {
         (query.page - 1) * PAGE_SIZE + 1
     };
     let last = (query.page * PAGE_SIZE).min(total);
+    // A page past the end (an old link, a typed number): say so, link the last page, 404.
+    let past_the_end = total > 0 && query.page > pages;
+    if past_the_end {
+        crate::components::set_status(404);
+    }
     let as_of = query.as_of.clone();
     let title = match &as_of {
         Some(day) => format!(
@@ -182,11 +187,19 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                 <h2 class="nhsuk-heading-m" id="results-heading" data-test="result-count">
                     {if total == 0 {
                         "No recommendations match these filters".to_owned()
+                    } else if past_the_end {
+                        format!("There is no page {}", query.page)
                     } else {
                         format!("Showing {first} to {last} of {total} recommendations")
                     }}
                 </h2>
-                {(total > 0).then(|| view! {
+                {past_the_end.then(|| view! {
+                    <p data-test="past-the-end">
+                        {format!("These recommendations fill {pages} page{}. ", if pages == 1 { "" } else { "s" })}
+                        <a href=page_link(pages)>{format!("Go to page {pages}, the last")}</a>
+                    </p>
+                })}
+                {(total > 0 && !past_the_end).then(|| view! {
                     <RecommendationTable rows caption="Recommendations matching the filters".to_owned() />
                 })}
                 <Pagination page=query.page pages href=page_link />

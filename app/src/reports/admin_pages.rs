@@ -30,7 +30,7 @@ pub fn AdminReportsPage() -> impl IntoView {
             <DoneNotice notices=super::NOTICES />
             <h1>"Write and publish reports"</h1>
             <p><a class="nhsuk-button" href="/admin/reports/new" data-test="new-report">"Write a new report"</a></p>
-            <table class="nhsuk-table-responsive" data-test="editor-reports">
+            <table role="table" class="nhsuk-table-responsive" data-test="editor-reports">
                 <thead class="nhsuk-table__head"><tr>
                     <th scope="col">"Title"</th><th scope="col">"Type"</th><th scope="col">"State"</th><th scope="col">"Last updated"</th>
                 </tr></thead>

@@ -414,12 +414,37 @@ pub async fn set_synced_hash(
 }
 
 /// Published reports for the Atom feed, most recently updated first.
+/// Published reports for the feed, newest first, each with `updated_at` set to when the
+/// report itself last changed: its date, or a later revision saved in the web app. Not
+/// the time a database was loaded from `content/`, which would make every report look new
+/// to a feed reader on the day of a deployment.
 pub async fn feed_reports(pool: &AnyPool, limit: i64) -> Result<Vec<ReportSummary>, sqlx::Error> {
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM reports r WHERE r.state = 'published' ORDER BY r.updated_at DESC, r.slug LIMIT $1"
+        "SELECT {SUMMARY_COLUMNS} FROM reports r WHERE r.state = 'published'"
     ))
-    .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(SummaryRow::into_summary).collect())
+    let revised: Vec<(String, String)> = sqlx::query_as(
+        "SELECT r.slug, MAX(v.saved_at) FROM reports r JOIN report_revisions v ON v.report_id = r.id
+         WHERE r.state = 'published' AND v.seq > 1 GROUP BY r.slug",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut reports: Vec<ReportSummary> = rows
+        .into_iter()
+        .map(|row| {
+            let mut report = row.into_summary();
+            let dated = format!("{}T00:00:00Z", report.date);
+            report.updated_at = revised
+                .iter()
+                .find(|(slug, _)| *slug == report.slug)
+                .map(|(_, at)| at.clone())
+                .filter(|at| *at > dated)
+                .unwrap_or(dated);
+            report
+        })
+        .collect();
+    reports.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.slug.cmp(&b.slug)));
+    reports.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(reports)
 }

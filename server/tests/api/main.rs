@@ -12,6 +12,7 @@ mod open_data;
 mod pages;
 mod policies;
 mod postgres;
+mod real_world;
 mod register;
 mod register_editing;
 mod reliability;

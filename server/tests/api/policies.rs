@@ -702,7 +702,15 @@ async fn a_comment_posted_after_the_session_ended_is_kept_and_offered_back() {
             &[("paragraph", "2"), ("body", typed)],
         )
         .await;
-    assert_eq!(reply.location, "/sign-in?next=%2Freview%2Ftrial-policy");
+    assert_eq!(
+        reply.location,
+        "/sign-in?next=%2Freview%2Ftrial-policy&reason=kept"
+    );
+    assert!(friend
+        .get(&reply.location)
+        .await
+        .body
+        .contains("It is kept for you"));
     friend.sign_in(&user.email, crate::helpers::PASSWORD).await;
     let page = friend.get("/review/trial-policy").await.body;
     assert!(page.contains("data-test=\"kept-text\""));

@@ -115,14 +115,6 @@ async fn bad_register_parameters_get_a_clear_400() {
 }
 
 #[tokio::test]
-async fn a_page_past_the_end_is_empty_not_an_error() {
-    let app = spawn_app().await;
-    let page = app.get("/actions?page=99").await;
-    assert_eq!(page.status, 200);
-    assert!(page.references().is_empty());
-}
-
-#[tokio::test]
 async fn as_of_rebuilds_the_register_from_history() {
     let app = spawn_app().await;
     // Before anything was raised: an empty register.

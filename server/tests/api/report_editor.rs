@@ -322,7 +322,7 @@ async fn text_posted_after_the_session_ended_is_kept_and_offered_after_signing_i
     assert_eq!(reply.status, 303);
     assert_eq!(
         reply.location,
-        format!("/sign-in?next=%2Fadmin%2Freports%2F{id}")
+        format!("/sign-in?next=%2Fadmin%2Freports%2F{id}&reason=kept")
     );
     let signed_in = editor
         .post(

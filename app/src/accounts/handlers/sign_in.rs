@@ -37,9 +37,9 @@ const WRONG_DETAILS: &str = "The email address or password is not right. Check t
 /// A display name: shown publicly beside comments, so plain text of sensible length.
 pub(crate) fn public_name(name: &str, _: &()) -> garde::Result {
     let length = name.trim().chars().count();
-    if length == 0 {
+    if !crate::text::has_visible(name) {
         Err(garde::Error::new(
-            "Enter the name to show beside your comments",
+            "Enter the name to show beside your comments, in letters or numbers people can see",
         ))
     } else if length > DISPLAY_NAME_MAX_CHARS {
         Err(garde::Error::new(format!(
