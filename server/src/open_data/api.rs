@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use super::{parse_query, query_pairs, Problem};
 
 /// Most items one API page returns.
-const MAX_PER_PAGE: i64 = 200;
+pub const MAX_PER_PAGE: i64 = 200;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -83,6 +83,7 @@ pub async fn register_json(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, Problem> {
+    refuse_empty(&query_pairs(raw.as_deref()), &REGISTER_PARAMETERS)?;
     let query = parse_query(raw.as_deref())?;
     let records = checked_records(&state, &query).await?;
     Ok(Json(json!({
@@ -99,6 +100,7 @@ async fn list_recommendations(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, Problem> {
     let pairs = query_pairs(raw.as_deref());
+    refuse_empty(&pairs, &REGISTER_PARAMETERS)?;
     let per_page = match pairs.iter().find(|(k, _)| k == "per_page") {
         None => 50,
         Some((_, v)) => v
@@ -146,6 +148,7 @@ async fn search(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, Problem> {
     let pairs = query_pairs(raw.as_deref());
+    check_search(&state, &pairs).await?;
     let query =
         app::search::SearchQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let results = state
@@ -153,6 +156,30 @@ async fn search(
         .search(query)
         .await?;
     Ok(Json(serde_json::to_value(results).unwrap_or_default()))
+}
+
+/// The search page forgives anything typed; the API says what is wrong: a page that is
+/// not a whole number from 1 to 1000, or a filter value that does not exist.
+async fn check_search(state: &AppState, pairs: &[(String, String)]) -> Result<(), Problem> {
+    let bad = |message: String| Problem::from(app::error::AppError::BadRequest(message));
+    refuse_empty(pairs, &["kind", "status", "engagement", "year", "page"])?;
+    let options = filter_options(state.db.pool()).await?;
+    for (name, value) in pairs {
+        let known = match name.as_str() {
+            "page" => value.parse::<i64>().is_ok_and(|p| (1..=1000).contains(&p)),
+            "kind" => super::openapi::SEARCH_KINDS.contains(&value.as_str()),
+            "status" => options.statuses.iter().any(|s| s.key == *value),
+            "engagement" => options.engagements.iter().any(|(k, _)| k == value),
+            "year" => value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()),
+            _ => true,
+        };
+        if !known {
+            return Err(bad(format!(
+                "{name} cannot be \"{value}\": see /api/v1/openapi.json for the values it takes."
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Published policies (their current version).
@@ -212,93 +239,36 @@ async fn terms(State(state): State<AppState>, kind: TermKind) -> Result<Json<Val
     Ok(Json(json!({ "items": items })))
 }
 
-async fn openapi(State(state): State<AppState>) -> Json<Value> {
-    Json(openapi_document(&state.site.public_url))
+async fn openapi(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
+    let options = filter_options(state.db.pool()).await?;
+    Ok(Json(super::openapi::document(
+        &state.site.public_url,
+        &options,
+    )))
 }
 
-/// The OpenAPI 3.1 description of /api/v1 and the open data files.
-pub fn openapi_document(public_url: &str) -> Value {
-    let filters = json!([
-        {"name": "status", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true, "description": "Status key, repeatable (e.g. in-progress)."},
-        {"name": "engagement", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true, "description": "Engagement key, repeatable."},
-        {"name": "value", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true, "description": "Core value slug, repeatable."},
-        {"name": "priority", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true, "description": "Research priority slug, repeatable."},
-        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "Words that must all appear."},
-        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["reference", "raised", "updated"]}},
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-        {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "The register as it stood at the end of this day."}
-    ]);
-    let problem = json!({"description": "Invalid request", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-    let not_found = json!({"description": "Not found", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-    let mut list_params = filters.as_array().cloned().unwrap_or_default();
-    list_params.push(json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}}));
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Candour: Actions to Build Trust",
-            "version": "1",
-            "description": "The register of recommendations the public made to the Secure Data Environment, their status and history."
-        },
-        "servers": [{"url": public_url}],
-        "paths": {
-            "/api/v1/recommendations": {"get": {
-                "summary": "Recommendations, filtered and paginated",
-                "parameters": list_params,
-                "responses": {"200": {"description": "A page of recommendations", "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["total", "page", "per_page", "items"],
-                    "properties": {"total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
-                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Recommendation"}}}}}}},
-                    "400": problem}
-            }},
-            "/api/v1/recommendations/{reference}": {"get": {
-                "summary": "One recommendation with its history",
-                "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string"}, "example": "PP-17"}],
-                "responses": {"200": {"description": "The recommendation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recommendation"}}}}, "404": not_found}
-            }},
-            "/api/v1/search": {"get": {
-                "summary": "Full-text search of everything public (the same results as /search)",
-                "parameters": [
-                    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Words (all required), \"phrases\", -excluded words, or a reference such as PP-17."},
-                    {"name": "kind", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
-                    {"name": "status", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
-                    {"name": "engagement", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
-                    {"name": "year", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}
-                ],
-                "responses": {"200": {"description": "Results with facets", "content": {"application/json": {"schema": {"type": "object"}}}}}
-            }},
-            "/api/v1/policies": {"get": {"summary": "Published policies (current version)", "responses": {"200": {"description": "Policies", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-            "/api/v1/policies/{slug}": {"get": {
-                "summary": "One published policy: its text (numbered blocks of sanitised HTML) and its public reviews with every comment, reply and answer",
-                "parameters": [{"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}, "example": "data-access"}],
-                "responses": {"200": {"description": "The policy", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": not_found}
-            }},
-            "/api/v1/engagements": {"get": {"summary": "Where recommendations came from", "responses": {"200": {"description": "Engagements", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-            "/api/v1/values": {"get": {"summary": "Core values with status counts", "responses": {"200": {"description": "Core values", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-            "/api/v1/priorities": {"get": {"summary": "Research priorities with status counts", "responses": {"200": {"description": "Research priorities", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-            "/actions.json": {"get": {"summary": "The whole register with history", "parameters": filters, "responses": {"200": {"description": "The register", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": problem}}},
-            "/actions.csv": {"get": {"summary": "The register as CSV (importable with `candour import --csv`)", "parameters": filters, "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}, "400": problem}}}
-        },
-        "components": {"schemas": {
-            "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
-                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}}},
-            "StatusChange": {"type": "object", "properties": {
-                "reference": {"type": "string"}, "seq": {"type": "integer"}, "changed_on": {"type": "string", "format": "date"},
-                "from_key": {"type": ["string", "null"]}, "to_key": {"type": "string"}, "note": {"type": "string"}, "team": {"type": "string"}}},
-            "Recommendation": {"type": "object", "required": ["reference", "title", "status", "history", "url"], "properties": {
-                "reference": {"type": "string"}, "title": {"type": "string"}, "summary": {"type": "string"},
-                "engagement": {"type": "string"}, "raised": {"type": "string", "format": "date"},
-                "status": {"type": "string"}, "status_name": {"type": "string"}, "closed": {"type": "boolean"},
-                "status_changed": {"type": "string", "format": "date"}, "status_note": {"type": "string"},
-                "team": {"type": "string"}, "target": {"type": ["string", "null"], "format": "date"},
-                "progress": {"type": ["integer", "null"], "minimum": 0, "maximum": 100, "description": "Per cent done, for an open status only; null for a decision."},
-                "decided_on": {"type": ["string", "null"], "format": "date", "description": "When the decision was made, for a closed status."},
-                "overdue": {"type": "boolean"},
-                "values": {"type": "array", "items": {"type": "string"}}, "priorities": {"type": "array", "items": {"type": "string"}},
-                "what_you_said": {"type": "string", "description": "Markdown"}, "what_we_did": {"type": "string", "description": "Markdown"},
-                "evidence": {"type": "array", "items": {"type": "object", "properties": {"title": {"type": "string"}, "url": {"type": "string", "format": "uri"}}}},
-                "history": {"type": "array", "items": {"$ref": "#/components/schemas/StatusChange"}},
-                "url": {"type": "string", "format": "uri"}}}
-        }}
-    })
+/// Machines get exact answers: a documented parameter given with no value (`as_of=`) is a
+/// mistake to report, not a filter to ignore as the HTML forms do.
+pub fn refuse_empty(pairs: &[(String, String)], names: &[&str]) -> Result<(), Problem> {
+    match pairs
+        .iter()
+        .find(|(k, v)| names.contains(&k.as_str()) && v.trim().is_empty())
+    {
+        Some((name, _)) => Err(Problem::from(app::error::AppError::BadRequest(format!(
+            "{name} was given without a value: leave it out, or give one."
+        )))),
+        None => Ok(()),
+    }
 }
+
+pub const REGISTER_PARAMETERS: [&str; 9] = [
+    "status",
+    "engagement",
+    "value",
+    "priority",
+    "q",
+    "sort",
+    "page",
+    "as_of",
+    "per_page",
+];

@@ -1,9 +1,10 @@
 //! What machines read: the register as CSV and JSON, Atom feeds of status changes, and
 //! the JSON API under /api/v1 with its OpenAPI description.
 
-mod api;
+pub mod api;
 pub mod csv;
 mod feeds;
+pub mod openapi;
 
 use app::{error::AppError, register::RegisterQuery, state::AppState};
 use axum::{
