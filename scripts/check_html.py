@@ -6,6 +6,7 @@ one. Usage: scripts/check_html.py BINARY (scripts/test passes the debug build).
 """
 import http.client
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -99,8 +100,13 @@ def main():
     names = {str(f): path for path, f in files}
     errors = [line for line in (checked.stdout + checked.stderr).splitlines() if line.strip()]
     for line in errors:
-        file = line.split(":", 1)[0].strip('"')
-        print(f"{names.get(file, file)}: {line.split(': ', 1)[-1]}")
+        # GNU format: "file:/tmp/…/public-03.html":12.5-12.40: error: message
+        match = re.match(r'^"(?:file:)?([^"]+)":(\S*): (.*)$', line)
+        if match:
+            file, place, message = match.groups()
+            print(f"{names.get(file, file)} (line {place}): {message}")
+        else:
+            print(line)
     shutil.rmtree(work, ignore_errors=True)
     print(f"check_html: {len(files)} pages, {len(errors)} errors (W3C Nu HTML Checker)")
     sys.exit(1 if errors else 0)

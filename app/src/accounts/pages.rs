@@ -369,7 +369,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                 view! { <p>"There are none."</p> }.into_any()
             } else {
                 view! {
-                    <table role="table" class="nhsuk-table-responsive" data-test="invites">
+                    <table class="nhsuk-table-responsive" data-test="invites">
                         <thead class="nhsuk-table__head"><tr>
                             <th scope="col">"Email address"</th><th scope="col">"Role"</th><th scope="col">"Expires"</th><th scope="col">"Actions"</th>
                         </tr></thead>
@@ -407,7 +407,7 @@ pub fn AdminUsersPage() -> impl IntoView {
 fn AccountsTable(accounts: Vec<super::AccountSummary>, viewer_id: i64) -> impl IntoView {
     view! {
         <h2>"Accounts"</h2>
-        <table role="table" class="nhsuk-table-responsive" data-test="accounts">
+        <table class="nhsuk-table-responsive" data-test="accounts">
             <thead class="nhsuk-table__head"><tr>
                 <th scope="col">"Name"</th><th scope="col">"Email address"</th><th scope="col">"Role"</th><th scope="col">"State"</th><th scope="col">"Last active"</th><th scope="col">"Actions"</th>
             </tr></thead>
@@ -548,7 +548,7 @@ pub fn AuditLogPage() -> impl IntoView {
                     <button class="nhsuk-button" type="submit">"Show entries"</button>
                 </form>
                 <p>{format!("{} entr{}", page.total, if page.total == 1 { "y" } else { "ies" })}" · "<a href=csv_href data-test="audit-csv">"Download as CSV"</a></p>
-                <table role="table" class="nhsuk-table-responsive" data-test="audit-entries">
+                <table class="nhsuk-table-responsive" data-test="audit-entries">
                     <thead class="nhsuk-table__head"><tr>
                         <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Record"</th><th scope="col">"Before"</th><th scope="col">"After"</th>
                     </tr></thead>

@@ -300,7 +300,7 @@ pub fn AdminEmailPage() -> impl IntoView {
             <h1>"Email"</h1>
             {(!outbox.configured).then(|| view! {
                 <div class="nhsuk-warning-callout" data-test="no-mail-server">
-                    <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"No mail server is configured"</span></h2>
+                    <h2 class="nhsuk-warning-callout__label"><span class="nhsuk-u-visually-hidden">"Important: "</span>"No mail server is configured"</h2>
                     <p>"Emails wait here until one is (set CANDOUR_SMTP_URL). Invitation and reset links are shown on the people page to pass on by hand."</p>
                 </div>
             })}
@@ -314,7 +314,7 @@ pub fn AdminEmailPage() -> impl IntoView {
                 view! { <p>"Nothing is waiting."</p> }.into_any()
             } else {
                 view! {
-                    <table role="table" class="nhsuk-table-responsive" data-test="outbox-rows">
+                    <table class="nhsuk-table-responsive" data-test="outbox-rows">
                         <thead class="nhsuk-table__head">
                             <tr><th scope="col">"Email"</th><th scope="col">"Queued"</th><th scope="col">"Tries"</th><th scope="col">"State"</th></tr>
                         </thead>

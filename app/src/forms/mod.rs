@@ -136,7 +136,7 @@ pub fn ConfirmPage() -> impl IntoView {
             <div class="nhsuk-grid-column-two-thirds">
                 <h1 data-test="confirm-heading">{confirm.heading.clone()}</h1>
                 <div class="nhsuk-warning-callout">
-                    <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Before you go on"</span></h2>
+                    <h2 class="nhsuk-warning-callout__label"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Before you go on"</h2>
                     {confirm.consequences.into_iter().map(|text| view! { <p>{text}</p> }).collect_view()}
                 </div>
                 <form method="post" action=confirm.action novalidate data-test="confirm-form">

@@ -40,7 +40,7 @@ pub fn AdminPoliciesPage() -> impl IntoView {
                 view! { <p>"There are no policies yet."</p> }.into_any()
             } else {
                 view! {
-                    <table role="table" class="nhsuk-table-responsive" data-test="admin-policies">
+                    <table class="nhsuk-table-responsive" data-test="admin-policies">
                         <thead class="nhsuk-table__head"><tr>
                             <th scope="col">"Policy"</th><th scope="col">"Newest version"</th><th scope="col">"State"</th><th scope="col">"Comments on it"</th>
                         </tr></thead>
@@ -194,7 +194,7 @@ fn Editor(policy: PolicyEditor) -> impl IntoView {
         })}
         {(!policy.versions.is_empty()).then(|| view! {
             <h2>"Versions"</h2>
-            <table role="table" class="nhsuk-table-responsive" data-test="policy-versions">
+            <table class="nhsuk-table-responsive" data-test="policy-versions">
                 <thead class="nhsuk-table__head"><tr>
                     <th scope="col">"Version"</th><th scope="col">"State"</th><th scope="col">"Review"</th><th scope="col">"Published"</th>
                 </tr></thead>

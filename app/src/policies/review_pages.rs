@@ -167,7 +167,7 @@ fn Review(review: ReviewView) -> impl IntoView {
         })}
         {unposted.map(|((field, message), body)| view! {
             <div class="nhsuk-warning-callout" data-test="unposted">
-                <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Your text was not posted"</span></h2>
+                <h2 class="nhsuk-warning-callout__label"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Your text was not posted"</h2>
                 <TextArea id=field name="unposted" label="Your text, to copy and keep" error=Some(message) value=body rows=4 />
             </div>
         })}

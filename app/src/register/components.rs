@@ -126,14 +126,14 @@ pub fn RecentChanges(changes: Vec<StatusChangeItem>) -> impl IntoView {
 #[component]
 pub fn RecommendationTable(rows: Vec<RecommendationRow>, caption: String) -> impl IntoView {
     view! {
-        <table role="table" class="nhsuk-table-responsive candour-register" data-test="register-table">
+        <table class="nhsuk-table-responsive candour-register" data-test="register-table">
             <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">{caption}</caption>
-            <thead class="nhsuk-table__head" role="rowgroup">
-                <tr role="row">
-                    <th scope="col" role="columnheader">"Reference"</th>
-                    <th scope="col" role="columnheader">"Recommendation"</th>
-                    <th scope="col" role="columnheader">"Status"</th>
-                    <th scope="col" role="columnheader">"Last updated"</th>
+            <thead class="nhsuk-table__head">
+                <tr>
+                    <th scope="col">"Reference"</th>
+                    <th scope="col">"Recommendation"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Last updated"</th>
                 </tr>
             </thead>
             <tbody class="nhsuk-table__body">
@@ -141,25 +141,25 @@ pub fn RecommendationTable(rows: Vec<RecommendationRow>, caption: String) -> imp
                     .into_iter()
                     .map(|row| {
                         view! {
-                            <tr role="row" class="nhsuk-table__row" data-test="register-row" data-reference=row.reference.clone()>
+                            <tr class="nhsuk-table__row" data-test="register-row" data-reference=row.reference.clone()>
                                 // One link per row (the title): a reference link beside it
                                 // would be a second tab stop to the same page.
-                                <td role="cell" class="nhsuk-table__cell">
+                                <td class="nhsuk-table__cell">
                                     <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Reference "</span>
                                     {row.reference.clone()}
                                 </td>
-                                <td role="cell" class="nhsuk-table__cell candour-register__title">
+                                <td class="nhsuk-table__cell candour-register__title">
                                     <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Recommendation "</span>
                                     <a href=format!("/actions/{}", row.reference)>{row.title}</a>
                                     <br />
                                     <span class="nhsuk-body-s candour-meta">{row.engagement_name}</span>
                                 </td>
-                                <td role="cell" class="nhsuk-table__cell">
+                                <td class="nhsuk-table__cell">
                                     <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Status "</span>
                                     <StatusTag key=row.status_key name=row.status_name />
                                     {row.overdue.then(|| view! { <br /><strong class="candour-overdue">"Overdue"</strong> })}
                                 </td>
-                                <td role="cell" class="nhsuk-table__cell">
+                                <td class="nhsuk-table__cell">
                                     <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Last updated "</span>
                                     <time datetime=row.last_changed.clone()>{display_date(&row.last_changed)}</time>
                                 </td>

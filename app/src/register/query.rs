@@ -102,7 +102,7 @@ impl RegisterQuery {
                 "as_of" => {
                     if !is_iso_date(value) {
                         return Err(AppError::BadRequest(format!(
-                            "as_of must be a real date written as YYYY-MM-DD, for example 2026-06-30 (not \"{value}\")."
+                            "as_of must be a real date from 1900 onwards, written as YYYY-MM-DD, for example 2026-06-30 (not \"{value}\")."
                         )));
                     }
                     query.as_of = Some(value.to_owned());

@@ -30,7 +30,7 @@ pub fn AdminReportsPage() -> impl IntoView {
             <DoneNotice notices=super::NOTICES />
             <h1>"Write and publish reports"</h1>
             <p><a class="nhsuk-button" href="/admin/reports/new" data-test="new-report">"Write a new report"</a></p>
-            <table role="table" class="nhsuk-table-responsive" data-test="editor-reports">
+            <table class="nhsuk-table-responsive" data-test="editor-reports">
                 <thead class="nhsuk-table__head"><tr>
                     <th scope="col">"Title"</th><th scope="col">"Type"</th><th scope="col">"State"</th><th scope="col">"Last updated"</th>
                 </tr></thead>
@@ -142,7 +142,7 @@ fn Editor(data: EditorData) -> impl IntoView {
         </p>
         {kept_at.map(|at| view! {
             <div class="nhsuk-warning-callout" data-test="kept-text">
-                <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"We kept your text"</span></h2>
+                <h2 class="nhsuk-warning-callout__label"><span class="nhsuk-u-visually-hidden">"Important: "</span>"We kept your text"</h2>
                 <p>{format!("Your session ended while you were saving this report, so we kept what you had written ({}). It is in the form below. Check it, then save it.", display_time(&at))}</p>
                 <form method="post" action="/admin/reports/discard-kept">
                     <input type="hidden" name="page" value=action.clone() />
@@ -152,7 +152,7 @@ fn Editor(data: EditorData) -> impl IntoView {
         })}
         {conflict.map(|c| view! {
             <section class="nhsuk-warning-callout" aria-labelledby="conflict-heading" data-test="conflict">
-                <h2 class="nhsuk-warning-callout__label" id="conflict-heading"><span role="text">"Someone else saved this report"</span></h2>
+                <h2 class="nhsuk-warning-callout__label" id="conflict-heading">"Someone else saved this report"</h2>
                 <p>{format!("Their version was saved {}. Their title: “{}”. Their summary: “{}”.", display_time(&c.saved_at), c.title, c.summary)}</p>
                 <p>"Lines only in their version are marked as removed; lines only in yours as added."</p>
                 <pre class="candour-diff" data-test="conflict-diff">

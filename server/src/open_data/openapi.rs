@@ -71,7 +71,7 @@ pub fn document(public_url: &str, options: &FilterOptions) -> Value {
         json!({"name": "q", "in": "query", "schema": {"type": "string", "minLength": 1, "maxLength": app::register::MAX_QUERY_CHARS}, "description": "Words that must all appear."}),
         json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["reference", "raised", "updated"]}}),
         page(100_000),
-        json!({"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}, "description": "The register as it stood at the end of this day (YYYY-MM-DD)."}),
+        json!({"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date", "pattern": "^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}, "description": "The register as it stood at the end of this day (YYYY-MM-DD, from 1900)."}),
     ];
     let mut list_params = filters.clone();
     list_params.push(json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}}));

@@ -146,7 +146,7 @@ fn CheckUpdate(
                 <h1>"Check your update before recording it"</h1>
                 {preview.status_changes.then(|| view! {
                     <div class="nhsuk-warning-callout" data-test="permanent-warning">
-                        <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"A status change is permanent"</span></h2>
+                        <h2 class="nhsuk-warning-callout__label"><span class="nhsuk-u-visually-hidden">"Important: "</span>"A status change is permanent"</h2>
                         <p>{format!("“{}” on {} will be added to the public history with its note. It can never be edited or removed.", preview.status_name, display_date(&preview.changed_on))}</p>
                     </div>
                 })}
