@@ -20,6 +20,23 @@ for (const form of document.querySelectorAll("form[data-unsaved-warning]")) {
   });
 }
 
+// A second press of a form's button while the first is on its way is ignored (NHS.UK's
+// "prevent double click" behaviour): an edit sent twice would otherwise come back as
+// "someone else saved this" about the person's own save. After 2 seconds a press goes
+// through again, so a retry after a lost reply still works; without JavaScript, forms
+// that create something carry a one-time key instead.
+for (const form of document.querySelectorAll('form[method="post"]')) {
+  let sentAt = 0;
+  form.addEventListener("submit", (event) => {
+    const now = Date.now();
+    if (now - sentAt < 2000) {
+      event.preventDefault();
+      return;
+    }
+    sentAt = now;
+  });
+}
+
 // A page shown again with mistakes: focus moves to the error summary, so keyboard and
 // screen reader users start at the list of what to fix (the NHS.UK error summary pattern).
 {

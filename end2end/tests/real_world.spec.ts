@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { adminEmail, adminPassword } from "../accounts";
 
 // What outside testing found in a real browser: the typeface, printed addresses, errors
 // that take focus, and a live search that Back returns to.
@@ -41,4 +42,21 @@ test("a live search is kept in the address, so Back from a result returns to it"
   await expect(page).toHaveURL(/\/search\?q=security/);
   await expect(page.locator("[data-test=search-input]")).toHaveValue("security");
   await expect(page.locator("[data-test=search-hit]").first()).toBeVisible();
+});
+
+test("a double click on a form's button sends it once", async ({ page }) => {
+  await page.goto("/sign-in?next=/admin/users");
+  await page.getByLabel("Email address").fill(adminEmail);
+  await page.getByLabel("Password").fill(adminPassword);
+  await page.locator("[data-test=sign-in-submit]").click();
+  await expect(page).toHaveURL(/\/admin\/users/);
+  const sent: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") sent.push(request.url());
+  });
+  await page.getByLabel("Their email address").fill("double.click@example.org");
+  await page.getByRole("button", { name: "Create invitation" }).dblclick();
+  await expect(page.locator("[data-test=one-time-link]")).toContainText("double.click@example.org");
+  expect(sent.filter((url) => url.endsWith("/admin/users/invite"))).toHaveLength(1);
+  await expect(page.getByRole("cell", { name: "double.click@example.org", exact: true })).toHaveCount(1);
 });

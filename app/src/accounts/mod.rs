@@ -45,6 +45,14 @@ pub const NOTICES: crate::forms::Notices = &[
     ("account-enabled", "The account has been enabled."),
     ("invite-revoked", "The invitation has been cancelled."),
     (
+        "invite-already-sent",
+        "That invitation was already made, and we emailed it. For another link, choose New link below.",
+    ),
+    (
+        "reset-already-sent",
+        "That reset link was already made, and we emailed it. For another, choose Reset link again.",
+    ),
+    (
         "account-created",
         "Your account is ready. Welcome to Candour.",
     ),

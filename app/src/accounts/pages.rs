@@ -332,6 +332,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         let manage = overview.viewer.may(Permission::ManageAccounts);
         let roles = overview.invitable_roles.clone();
         let role_error = feedback("invite").and_then(|f| f.error_for("role"));
+        let kept_role = feedback("invite").and_then(|f| f.value("role"));
         view! {
             <Title text=page_title("People and invitations") />
             <StaffNav current="users" />
@@ -348,8 +349,9 @@ pub fn AdminUsersPage() -> impl IntoView {
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
                     <h2 id="invite-heading">"Invite someone"</h2>
-                    <p>"Candour sends no email: you get a link to send to the person yourself. It works once and expires after 7 days."</p>
+                    <p>"We email the invitation to them, and show you its link too, in case it does not arrive. The link works once and expires after 7 days."</p>
                     <form method="post" action="/admin/users/invite" novalidate aria-labelledby="invite-heading" data-test="invite-form">
+                        <crate::forms::IdempotencyKey form="invite" />
                         <TextField form="invite" name="email" label="Their email address" kind="email" autocomplete="off" />
                         <div class="nhsuk-form-group" class:nhsuk-form-group--error=role_error.is_some()>
                             <label class="nhsuk-label" for="role">"Role"</label>
@@ -357,14 +359,14 @@ pub fn AdminUsersPage() -> impl IntoView {
                                 <span class="nhsuk-error-message" id="role-error"><span class="nhsuk-u-visually-hidden">"Error: "</span>{message}</span>
                             })}
                             <select class="nhsuk-select" id="role" name="role">
-                                {roles.iter().map(|role| view! { <option value=role.as_str()>{role.label()}</option> }).collect_view()}
+                                {roles.iter().map(|role| view! { <option value=role.as_str() selected=kept_role.as_deref() == Some(role.as_str())>{role.label()}</option> }).collect_view()}
                             </select>
                         </div>
                         <button class="nhsuk-button" type="submit">"Create invitation"</button>
                     </form>
                 </div>
             </div>
-            <h2>"Invitations not yet accepted"</h2>
+            <h2 id="invites-heading">"Invitations not yet accepted"</h2>
             {if overview.invites.is_empty() {
                 view! { <p>"There are none."</p> }.into_any()
             } else {
@@ -384,6 +386,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                                         <td class="nhsuk-table__cell">
                                             {can.then(|| view! {
                                                 <form method="post" action=format!("/admin/invites/{}/resend", invite.id) class="candour-inline-form">
+                                                    <crate::forms::IdempotencyKey form="invites" one_of_many=true />
                                                     <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit">"New link"<span class="nhsuk-u-visually-hidden">{format!(" for {}", invite.email)}</span></button>
                                                 </form>
                                                 <form method="post" action=format!("/admin/invites/{}/revoke", invite.id) class="candour-inline-form">
@@ -406,7 +409,7 @@ pub fn AdminUsersPage() -> impl IntoView {
 #[component]
 fn AccountsTable(accounts: Vec<super::AccountSummary>, viewer_id: i64) -> impl IntoView {
     view! {
-        <h2>"Accounts"</h2>
+        <h2 id="accounts-heading">"Accounts"</h2>
         <table class="nhsuk-table-responsive" data-test="accounts">
             <thead class="nhsuk-table__head"><tr>
                 <th scope="col">"Name"</th><th scope="col">"Email address"</th><th scope="col">"Role"</th><th scope="col">"State"</th><th scope="col">"Last active"</th><th scope="col">"Actions"</th>
@@ -448,6 +451,7 @@ fn AccountsTable(accounts: Vec<super::AccountSummary>, viewer_id: i64) -> impl I
                                 })}
                                 {active.then(|| view! {
                                     <form method="post" action=format!("/admin/users/{id}/reset-link") class="candour-inline-form">
+                                        <crate::forms::IdempotencyKey form="accounts" one_of_many=true />
                                         <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit">"Reset link"<span class="nhsuk-u-visually-hidden">{format!(" for {}", account.display_name)}</span></button>
                                     </form>
                                 })}

@@ -94,6 +94,7 @@ fn ContentForm(part: &'static str, editor: ContentEditor) -> impl IntoView {
         })}
         <form method="post" action=action novalidate data-test="content-form" data-unsaved-warning="">
             <input type="hidden" name="revision" value=typed("revision").unwrap_or_else(|| editor.revision.clone()) />
+            {editor.key.is_none().then(|| view! { <crate::forms::IdempotencyKey form="content" /> })}
             <TextField form="content" name="title" label=title_label value=editor.title.clone() />
             {editor.key.is_none().then(|| view! {
                 <TextField form="content" name="slug" label="Web address (optional)" hint="Lowercase words joined by hyphens. Left empty, it is made from the name." />

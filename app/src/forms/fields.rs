@@ -110,10 +110,14 @@ pub const IDEMPOTENCY_FIELD: &str = "idempotency_key";
 /// A one-time key for a form that creates something (`forms::ssr::Reply::write` answers a
 /// repeat with where the first submission led, creating nothing). A new key each time the
 /// page is made; the same one again when the page comes back with mistakes, so a corrected
-/// form sent twice still counts once.
+/// form sent twice still counts once. `one_of_many`: one of several small forms sharing a
+/// form name (a button on each row of a table), which always get a new key each, so a
+/// key kept for one row never stands for another.
 #[component]
-pub fn IdempotencyKey(form: &'static str) -> impl IntoView {
-    let kept = feedback(form).and_then(|f| f.value(IDEMPOTENCY_FIELD));
+pub fn IdempotencyKey(form: &'static str, #[prop(optional)] one_of_many: bool) -> impl IntoView {
+    let kept = (!one_of_many)
+        .then(|| feedback(form).and_then(|f| f.value(IDEMPOTENCY_FIELD)))
+        .flatten();
     let key = kept.unwrap_or_else(new_key);
     view! { <input type="hidden" name=IDEMPOTENCY_FIELD value=key /> }
 }

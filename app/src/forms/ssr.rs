@@ -229,6 +229,13 @@ impl Reply {
     }
 
     /// The page again, with the messages and what was typed, and `status`.
+    /// For a form that worked and is shown again (a link to copy): it starts empty, with
+    /// a new one-time key, so the next thing made with it is a new thing.
+    pub fn start_afresh(&mut self) {
+        self.feedback.values.clear();
+        self.idempotency = None;
+    }
+
     pub async fn again(mut self, state: &AppState, status: StatusCode) -> Response {
         // The page comes back with the same one-time key, so the corrected form still
         // counts once however often it is sent.

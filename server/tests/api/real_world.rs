@@ -284,3 +284,103 @@ async fn links_to_other_websites_say_so_however_they_are_written() {
     let page = app.get("/reports/links-report").await.body;
     assert_eq!(page.matches("(another website)").count(), 2, "{page}");
 }
+
+fn hidden(body: &str, field: &str) -> String {
+    let marker = format!("name=\"{field}\" value=\"");
+    let start = body.find(&marker).expect("the form carries the field") + marker.len();
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_invitation_sent_twice_is_one_invitation_and_one_email() {
+    let app = spawn_app().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let page = admin.get("/admin/users").await.body;
+    let key = hidden(&page, "idempotency_key");
+    let form = [
+        ("email", "twice@example.org"),
+        ("role", "critical_friend"),
+        ("idempotency_key", key.as_str()),
+    ];
+    let first = admin.post("/admin/users/invite", &form).await;
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("/invite/"), "the first shows its link");
+    assert_ne!(
+        hidden(&first.body, "idempotency_key"),
+        key,
+        "the page shown after it worked carries a new key"
+    );
+    assert!(
+        !first.body.contains("value=\"twice@example.org\""),
+        "and an empty form"
+    );
+    let second = admin.post("/admin/users/invite", &form).await;
+    assert_eq!(second.status, 303);
+    assert!(
+        second.location.contains("done=invite-already-sent"),
+        "{}",
+        second.location
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM account_links WHERE email = 'twice@example.org'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM outbox WHERE recipient = 'twice@example.org'")
+            .await,
+        1,
+        "one email, whose link still works"
+    );
+    // "New link" and "Reset link" pressed twice: one new link each, one email each.
+    let page = admin.get("/admin/users").await.body;
+    let id = app
+        .scalar_i64("SELECT id FROM account_links WHERE email = 'twice@example.org'")
+        .await;
+    let resend = format!("/admin/invites/{id}/resend");
+    let key = hidden(&page[page.find(&resend).unwrap()..], "idempotency_key");
+    for expected in [200, 303] {
+        let reply = admin
+            .post(&resend, &[("idempotency_key", key.as_str())])
+            .await;
+        assert_eq!(reply.status, expected);
+    }
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM outbox WHERE recipient = 'twice@example.org'")
+            .await,
+        2
+    );
+    let (_, friend) = app.signed_in(Role::CriticalFriend).await;
+    let friend_id = friend.id;
+    let page = admin.get("/admin/users").await.body;
+    let reset = format!("/admin/users/{friend_id}/reset-link");
+    let key = hidden(&page[page.find(&reset).unwrap()..], "idempotency_key");
+    let first = admin
+        .post(&reset, &[("idempotency_key", key.as_str())])
+        .await;
+    assert_eq!(first.status, 200);
+    let again = admin
+        .post(&reset, &[("idempotency_key", key.as_str())])
+        .await;
+    assert!(again.location.contains("done=reset-already-sent"));
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM account_links WHERE purpose = 'reset' AND user_id = {friend_id}"
+        ))
+        .await,
+        1
+    );
+
+    // A mistake keeps the chosen role.
+    let refused = admin
+        .post(
+            "/admin/users/invite",
+            &[("email", "not an address"), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("value=\"editor\" selected"),
+        "the role is kept"
+    );
+}

@@ -4,6 +4,7 @@
 use axum::{
     extract::{Path, Query, Request, State},
     http::StatusCode,
+    response::{IntoResponse, Redirect},
 };
 use serde::Deserialize;
 
@@ -23,8 +24,16 @@ use crate::{
 
 const PAGE: &str = "/admin/users";
 
+/// A form that makes a link, sent again (a double click, a retry): the first made the
+/// link and emailed it, and only its hash is kept, so it cannot be shown again; the page
+/// says so instead ([`Written::to`] of the first).
+fn repeated(written: &Written) -> axum::response::Response {
+    Redirect::to(written.to.as_deref().unwrap_or(PAGE)).into_response()
+}
+
 /// The page again (200), showing a new one-time link to pass on.
 async fn show_link(state: &AppState, mut reply: Reply, what: String, path: String) -> Answer {
+    reply.start_afresh();
     reply.feedback.outcome = Some(format!("{what} {}{path}", state.site.public_url));
     Ok(reply.again(state, StatusCode::OK).await)
 }
@@ -89,13 +98,16 @@ pub async fn invite(
                 role.as_str(),
                 links::INVITE_DAYS
             );
-            Ok((
-                Written::private(invitation(id, String::new(), after)),
-                token,
-            ))
+            let mut written = Written::private(invitation(id, String::new(), after));
+            // Where a repeat of this form goes (the first shows its link instead).
+            written.to = Some(format!("{PAGE}?done=invite-already-sent#invites-heading"));
+            Ok((written, token))
         })
         .await;
     match created {
+        // The same form sent again (a double click, a retry): the first made the
+        // invitation and emailed it; its link cannot be shown again (only its hash is kept).
+        Ok((_, written, token)) if token.is_empty() => Ok(repeated(&written)),
         Ok((reply, _, token)) => {
             let what = format!(
                 "Invitation created for {email}. We are emailing it to them; you can also send them this link. It works once, for {} days:",
@@ -137,10 +149,13 @@ pub async fn resend_invite(
                 format!("new link for the same person, role {}", role.as_str()),
             );
             entry.action = "invitation.resent";
-            Ok((Written::private(entry), (email, token)))
+            let mut written = Written::private(entry);
+            written.to = Some(format!("{PAGE}?done=invite-already-sent#invites-heading"));
+            Ok((written, (email, token)))
         })
         .await;
     match resent {
+        Ok((_, written, (_, token))) if token.is_empty() => Ok(repeated(&written)),
         Ok((mut reply, _, (email, token))) => {
             // The new link shows where invitations are made.
             reply.feedback.form = "invite".to_owned();
@@ -384,10 +399,13 @@ pub async fn reset_link(
                 before: String::new(),
                 after: format!("reset link {link_id}, valid {} hours", links::RESET_HOURS),
             };
-            Ok((Written::private(entry), (target.display_name, token)))
+            let mut written = Written::private(entry);
+            written.to = Some(format!("{PAGE}?done=reset-already-sent#accounts-heading"));
+            Ok((written, (target.display_name, token)))
         })
         .await;
     match created {
+        Ok((_, written, (_, token))) if token.is_empty() => Ok(repeated(&written)),
         Ok((reply, _, (name, token))) => {
             let what = format!(
                 "A password reset link for {name}. We are emailing it to them; you can also send it. It works once, for {} hours:",
