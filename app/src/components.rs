@@ -54,13 +54,15 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
 /// unescaped, so the text is escaped here: a search for `</title>` stays text.
 ///
 /// A page shown again because a form has mistakes starts "Error: " (GOV.UK and NHS.UK
-/// error pattern), so a screen reader says so first.
+/// error pattern), so a screen reader says so first. Ends with the service's name
+/// (`SiteInfo::service_name`).
 pub fn page_title(page: impl std::fmt::Display) -> String {
     let mut title = String::new();
     let with_errors =
         use_context::<crate::forms::FormFeedback>().is_some_and(|feedback| feedback.has_errors());
     let prefix = if with_errors { "Error: " } else { "" };
-    for c in format!("{prefix}{page} – Candour").chars() {
+    let service = crate::layout::site_info().service_name;
+    for c in format!("{prefix}{page} – {service}").chars() {
         match c {
             '&' => title.push_str("&amp;"),
             '<' => title.push_str("&lt;"),
@@ -77,7 +79,7 @@ mod tests {
     fn titles_are_escaped() {
         assert_eq!(
             super::page_title("</title><b>"),
-            "&lt;/title&gt;&lt;b&gt; – Candour"
+            "&lt;/title&gt;&lt;b&gt; – You said, we did"
         );
     }
 }

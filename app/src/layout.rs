@@ -6,15 +6,15 @@ use leptos_router::hooks::use_location;
 use crate::site::SiteInfo;
 
 /// The main navigation, in order. A section is current for its own path and everything
-/// below it.
+/// below it. Search is the box in the header, not a second way in.
 const NAVIGATION: &[(&str, &str)] = &[
     ("/", "Home"),
     ("/actions", "Actions to Build Trust"),
+    ("/you-said-we-did", "You said, we did"),
     ("/values", "Our values"),
     ("/priorities", "Research priorities"),
     ("/reports", "Reports"),
     ("/policies", "Policies"),
-    ("/search", "Search"),
 ];
 
 fn is_current_section(href: &str, path: &str) -> bool {
@@ -44,6 +44,7 @@ pub fn SiteHeader() -> impl IntoView {
     let path = use_location().pathname.get_untracked();
     // Signing in is offered to everyone, but only critical friends and staff have accounts.
     let viewer = crate::accounts::viewer_now();
+    let viewer_signed_in = viewer.is_some();
     let account: (&str, &str) = match &viewer {
         Some(_) => ("/account", "Your account"),
         None => ("/sign-in", "Sign in"),
@@ -52,6 +53,7 @@ pub fn SiteHeader() -> impl IntoView {
     let staff = viewer
         .filter(|v| v.may(crate::accounts::Permission::RecordStatusChanges))
         .map(|_| ("/admin", "Staff"));
+    let signed_in = viewer_signed_in;
     let items = NAVIGATION
         .iter()
         .chain(staff.iter())
@@ -82,14 +84,14 @@ pub fn SiteHeader() -> impl IntoView {
             <div class="nhsuk-header__container nhsuk-width-container">
                 <div class="nhsuk-header__service">
                     <a class="nhsuk-header__service-logo candour-header__home" href="/">
-                        <span class="nhsuk-header__service-name">"Candour"</span>
+                        <span class="nhsuk-header__service-name">{site.service_name.clone()}</span>
                         <span class="candour-header__organisation">{site.organisation}</span>
                     </a>
                 </div>
                 <search class="nhsuk-header__search">
                     <form class="nhsuk-header__search-form" id="search" action="/search" method="get" novalidate>
                         <div class="nhsuk-form-group">
-                            <label class="nhsuk-label nhsuk-u-visually-hidden" for="search-field">"Search Candour"</label>
+                            <label class="nhsuk-label nhsuk-u-visually-hidden" for="search-field">"Search this site"</label>
                             <div class="nhsuk-input-wrapper">
                                 <input class="nhsuk-input nhsuk-header__search-input" id="search-field" name="q" type="search" placeholder="Search" autocomplete="off" />
                                 <button class="nhsuk-button nhsuk-button--small candour-header__search-button" type="submit">
@@ -102,7 +104,15 @@ pub fn SiteHeader() -> impl IntoView {
             </div>
             <nav class="nhsuk-header__navigation" aria-label="Main menu">
                 <div class="nhsuk-header__navigation-container nhsuk-width-container">
-                    <ul class="nhsuk-header__navigation-list candour-header__navigation-list">{items}</ul>
+                    <ul class="nhsuk-header__navigation-list candour-header__navigation-list">
+                        {items}
+                        // Anyone signed in can sign out from every page.
+                        {signed_in.then(|| view! {
+                            <li class="nhsuk-header__navigation-item">
+                                <crate::accounts::pages::SignOutButton class="nhsuk-header__navigation-link candour-header__sign-out" />
+                            </li>
+                        })}
+                    </ul>
                 </div>
             </nav>
         </header>
@@ -137,7 +147,7 @@ pub fn SiteFooter() -> impl IntoView {
                             .collect_view()}
                     </ul>
                     <p class="nhsuk-body-s">
-                        "Candour is run by " {site.organisation.clone()}
+                        {site.service_name.clone()} " is run by " {site.organisation.clone()}
                         ". Questions about this site: "
                         <a href=format!("mailto:{}", site.contact_email)>{site.contact_email.clone()}</a>
                     </p>

@@ -34,7 +34,7 @@ test("the home page renders the social licence and progress", async ({ page }) =
   await page.goto("/");
   await page.waitForLoadState("networkidle");
   expect(wasm, "a page without islands downloads no WebAssembly").toEqual([]);
-  await expect(page).toHaveTitle(/Candour/);
+  await expect(page).toHaveTitle(/You said, we did/);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await expect(page.locator("[data-test=licence-parts] li")).toHaveCount(3);
   await expect(page.locator("[data-test=progress-summary]")).toBeVisible();
@@ -91,8 +91,8 @@ test.describe("search", () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto("/");
-    await page.getByLabel("Search Candour").fill("opt-out");
-    await page.getByLabel("Search Candour").press("Enter");
+    await page.getByLabel("Search this site").fill("opt-out");
+    await page.getByLabel("Search this site").press("Enter");
     await expect(page).toHaveURL(/\/search\?q=opt-out/);
     await expect(page.locator("[data-test=search-hit]").first()).toBeVisible();
     await page.getByLabel("Search for").fill("PP-17");

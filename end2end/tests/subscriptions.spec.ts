@@ -31,7 +31,7 @@ test("someone follows a recommendation by email, confirms, chooses weekly and st
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirm your subscription");
   await shell.expectNoAxeViolations();
   await page.locator("[data-test=confirm-button]").click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your emails from Candour");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your emails from Wessex Secure Data Environment");
   await expect(page.locator("[data-test=notice]")).toContainText("your subscription is confirmed");
   await expect(page.getByLabel(/changes to recommendation SH-4/)).toBeChecked();
   await shell.expectNoAxeViolations();
@@ -43,7 +43,7 @@ test("someone follows a recommendation by email, confirms, chooses weekly and st
 
   // The "stop all emails" link in every email's footer opens this page.
   await page.goto(confirm.replace(/\/confirm$/, "/unsubscribe"));
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Stop emails from Candour");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Stop emails from Wessex Secure Data Environment");
   await shell.expectNoAxeViolations();
   await page.locator("[data-test=unsubscribe-button]").click();
   await expect(page).toHaveURL(/\/subscriptions\/left/);
@@ -81,7 +81,7 @@ test.describe("without JavaScript", () => {
 
     // The "stop all emails" link in every email's footer.
     await page.goto(`/subscriptions/${token}/unsubscribe`);
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Stop emails from Candour");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Stop emails from Wessex Secure Data Environment");
     await page.locator("[data-test=unsubscribe-button]").click();
     await expect(page.locator("[data-test=left]")).toBeVisible();
   });

@@ -228,6 +228,9 @@ async fn keep_search_fresh(db: Database, search: SearchIndex) {
 async fn site_info(db: &Database, config: &Config) -> anyhow::Result<SiteInfo> {
     let settings = content::site_settings(db).await?;
     Ok(SiteInfo {
+        service_name: settings
+            .service_name
+            .unwrap_or_else(|| app::site::DEFAULT_SERVICE_NAME.to_owned()),
         organisation: config
             .organisation
             .clone()

@@ -138,12 +138,12 @@ pub fn ManageSubscriptionPage() -> impl IntoView {
             let token = subscription.token.clone();
             let error = feedback("manage").and_then(|f| f.error_for("frequency"));
             view! {
-                <Title text=page_title("Your emails from Candour") />
+                <Title text=page_title("Your emails") />
                 <div class="nhsuk-grid-row">
                     <div class="nhsuk-grid-column-two-thirds">
                         <DoneNotice notices=super::NOTICES />
                         <ErrorSummary form="manage" />
-                        <h1>"Your emails from Candour"</h1>
+                        <h1>{format!("Your emails from {}", crate::layout::site_info().organisation)}</h1>
                         {(!subscription.pending.is_empty()).then(|| view! {
                             <div class="nhsuk-inset-text">
                                 <p>"Waiting for you to confirm (follow the link in the email we sent):"</p>
@@ -213,8 +213,8 @@ pub fn UnsubscribePage() -> impl IntoView {
         move || get_subscription(token.clone()),
         |subscription| {
             view! {
-                <Title text=page_title("Stop emails from Candour") />
-                <h1>"Stop emails from Candour"</h1>
+                <Title text=page_title("Stop emails") />
+                <h1>{format!("Stop emails from {}", crate::layout::site_info().organisation)}</h1>
                 <p>"You will get no more emails from us, and your address is deleted at once."</p>
                 <form method="post" action=format!("/subscriptions/{}/unsubscribe", subscription.token) novalidate>
                     <button class="nhsuk-button" type="submit" data-test="unsubscribe-button">"Stop all emails"</button>

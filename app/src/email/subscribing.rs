@@ -274,7 +274,7 @@ pub async fn subscribe(
                 record_request(tx, &address).await?;
                 let message = Message {
                     kind: mail::CONFIRMATION_KIND,
-                    subject: "Confirm that you want emails from Candour".to_owned(),
+                    subject: format!("Confirm that you want emails from {organisation}"),
                     paragraphs: vec![
                         format!(
                             "Someone, we hope you, asked {organisation} on {} for emails about {}.",

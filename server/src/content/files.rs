@@ -44,6 +44,10 @@ impl Day {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteFile {
+    /// The service's name in the header, footer, page titles and emails (default "You
+    /// said, we did": named by its task, as NHS.UK service names are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,6 +123,11 @@ pub struct TermFile {
 pub struct PageFile {
     pub title: String,
     pub summary: String,
+    /// The day the page's content last changed (YYYY-MM-DD), shown as "Page last
+    /// updated"; without it, the day it was imported. Not part of what import compares,
+    /// and never exported (the database keeps the date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -75,6 +75,7 @@ pub async fn database_is_empty(db: &Database) -> anyhow::Result<bool> {
 
 #[derive(Debug, Default)]
 pub struct SiteSettings {
+    pub service_name: Option<String>,
     pub organisation: Option<String>,
     pub contact_email: Option<String>,
 }
@@ -83,6 +84,7 @@ pub async fn site_settings(db: &Database) -> anyhow::Result<SiteSettings> {
     let mut conn = db.pool().acquire().await?;
     let mut settings = store::settings(&mut conn).await?;
     Ok(SiteSettings {
+        service_name: settings.remove("service_name"),
         organisation: settings.remove("organisation"),
         contact_email: settings.remove("contact_email"),
     })
@@ -191,6 +193,20 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
     let values = read_documents::<TermFile>(&dir.join("values"), &mut errors)?;
     let priorities = read_documents::<TermFile>(&dir.join("priorities"), &mut errors)?;
     let pages = read_documents::<PageFile>(&dir.join("pages"), &mut errors)?;
+    for (path, page) in &pages {
+        if let Some(day) = page
+            .meta
+            .updated
+            .as_deref()
+            .filter(|d| !app::dates::is_iso_date(d))
+        {
+            errors.push(ContentError::new(
+                path,
+                None,
+                format!("updated must be a real date written YYYY-MM-DD, for example 2026-06-30 (not \"{day}\")"),
+            ));
+        }
+    }
     let recommendations =
         read_documents::<RecommendationFile>(&dir.join("recommendations"), &mut errors)?;
     let reports = read_documents::<ReportFile>(&dir.join("reports"), &mut errors)?;
@@ -251,6 +267,9 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
     let now = now();
     let mut report = ImportReport::default();
     let mut tx = db.begin_write().await?;
+    if let Some(name) = &content.site.service_name {
+        store::upsert_setting(&mut tx, "service_name", name).await?;
+    }
     if let Some(name) = &content.site.organisation {
         store::upsert_setting(&mut tx, "organisation", name).await?;
     }
@@ -396,7 +415,20 @@ async fn import_fixed_content(
         .map(|(slug, d)| Ok((slug.clone(), text(d)?)))
         .collect::<anyhow::Result<_>>()?;
     for (slug, page) in &content.pages {
-        let file = text(page)?;
+        // The date is not content: a file differing only in it is the same page.
+        let undated = Document {
+            meta: PageFile {
+                updated: None,
+                ..page.meta.clone()
+            },
+            body: page.body.clone(),
+        };
+        let file = text(&undated)?;
+        let changed_on = page
+            .meta
+            .updated
+            .as_ref()
+            .map(|day| format!("{day}T00:00:00Z"));
         match sync::compare(
             tx,
             "page",
@@ -413,7 +445,7 @@ async fn import_fixed_content(
                     &page.meta.title,
                     &page.meta.summary,
                     &page.body,
-                    now,
+                    changed_on.as_deref().unwrap_or(now),
                 )
                 .await?;
             }
@@ -582,6 +614,7 @@ pub async fn export_dir(db: &Database, dir: &Path) -> anyhow::Result<usize> {
     let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
     let settings = store::settings(&mut conn).await?;
     let site = SiteFile {
+        service_name: settings.get("service_name").cloned(),
         organisation: settings.get("organisation").cloned(),
         contact_email: settings.get("contact_email").cloned(),
     };

@@ -232,7 +232,11 @@ pub async fn pages(
             (
                 slug,
                 Document {
-                    meta: PageFile { title, summary },
+                    meta: PageFile {
+                        title,
+                        summary,
+                        updated: None,
+                    },
                     body,
                 },
             )

@@ -57,12 +57,12 @@ async fn an_invitation_is_emailed_and_its_link_sets_up_the_account() {
     assert_eq!(email.to, "new.friend@example.org");
     assert_eq!(
         email.subject,
-        "You are invited to join Wessex Secure Data Environment on Candour"
+        "Wessex Secure Data Environment invites you to join as a Digital Critical Friend"
     );
     assert!(
-        email
-            .text
-            .contains("invites you to join Candour as a Digital Critical Friend."),
+        email.text.contains(
+            "invites you to join its “You said, we did” site as a Digital Critical Friend."
+        ),
         "{}",
         email.text
     );
@@ -138,7 +138,7 @@ async fn a_forgotten_password_gets_the_same_answer_for_any_address_and_a_working
     let email = &emails[0];
     assert_well_formed(email);
     assert_eq!(email.envelope_to, user.email);
-    assert_eq!(email.subject, "Set a new password for Candour");
+    assert_eq!(email.subject, "Set a new password for your account");
     let link = email.link("/reset/");
     assert_eq!(visitor.get(&link).await.status, 200);
     let changed = visitor
@@ -352,7 +352,7 @@ async fn killing_candour_between_commit_and_send_loses_no_email() {
     assert_eq!(emails[0].envelope_to, "kept@example.org");
     assert_eq!(
         emails[0].subject,
-        "Confirm that you want emails from Candour"
+        "Confirm that you want emails from Wessex Secure Data Environment"
     );
     let confirm = emails[0].link("/subscriptions/");
     assert_eq!(app.browser().get(&confirm).await.status, 200);
@@ -513,7 +513,7 @@ async fn admins_see_the_outbox_without_addresses_and_retry_a_failure() {
     let page = admin.get("/admin/email").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("No mail server is configured"));
-    assert!(page.body.contains("You are invited to join"));
+    assert!(page.body.contains("invites you to join as a"));
     assert!(
         !page.body.contains("waiting@example.org"),
         "addresses are never shown"

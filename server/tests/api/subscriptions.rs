@@ -74,7 +74,7 @@ async fn subscribing_is_double_opt_in_and_one_click_in_the_mail_program_stops_it
     assert_eq!(confirmation.envelope_to, "reader@example.org");
     assert_eq!(
         confirmation.subject,
-        "Confirm that you want emails from Candour"
+        "Confirm that you want emails from Wessex Secure Data Environment"
     );
     assert!(confirmation.text.contains("changes to recommendation SH-1"));
     assert!(confirmation.text.contains(" at "), "says when it was asked");

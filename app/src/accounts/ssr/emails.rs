@@ -11,16 +11,21 @@ fn base(site: &SiteInfo) -> &str {
 pub fn invitation(site: &SiteInfo, role: Role, token: &str) -> Message {
     Message {
         kind: "account.invitation",
-        subject: format!("You are invited to join {} on Candour", site.organisation),
+        subject: format!(
+            "{} invites you to join as a {}",
+            site.organisation,
+            role.label()
+        ),
         paragraphs: vec![
             format!(
-                "{} invites you to join Candour as a {}.",
+                "{} invites you to join its “{}” site as a {}.",
                 site.organisation,
+                site.service_name,
                 role.label()
             ),
             format!(
-                "Candour is where the {} shows what people asked of it, and what it did in response.",
-                site.organisation
+                "“{}” is where the {} shows what people asked of it, and what it did in response.",
+                site.service_name, site.organisation
             ),
             format!(
                 "The link works once, for {} days. After that, ask the person who invited you for a new one.",
@@ -37,15 +42,21 @@ pub fn invitation(site: &SiteInfo, role: Role, token: &str) -> Message {
 /// "Set a new password": the one-time reset link.
 pub fn reset(site: &SiteInfo, token: &str, asked_by_you: bool) -> Message {
     let why = if asked_by_you {
-        "Someone, we hope you, asked for a link to set a new password for your Candour account."
+        format!(
+            "Someone, we hope you, asked for a link to set a new password for your “{}” account.",
+            site.service_name
+        )
     } else {
-        "The team made a link for you to set a new password for your Candour account."
+        format!(
+            "The team made a link for you to set a new password for your “{}” account.",
+            site.service_name
+        )
     };
     Message {
         kind: "account.reset",
-        subject: "Set a new password for Candour".to_owned(),
+        subject: "Set a new password for your account".to_owned(),
         paragraphs: vec![
-            why.to_owned(),
+            why,
             format!(
                 "The link works once, for {} hours. If you did not ask for it, you can ignore this email: your password stays as it is.",
                 super::links::RESET_HOURS
