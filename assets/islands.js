@@ -37,6 +37,24 @@ for (const form of document.querySelectorAll('form[method="post"]')) {
   });
 }
 
+// Copy buttons for text on the page (a one-time link's message): shown only when
+// JavaScript can copy; the status line says what happened.
+for (const button of document.querySelectorAll("button[data-copy-from]")) {
+  const source = document.getElementById(button.dataset.copyFrom);
+  const status = document.querySelector(`[data-copy-status="${button.dataset.copyFrom}"]`);
+  if (!source || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(source.value ?? source.textContent);
+      if (status) status.textContent = "Copied. Paste it into an email to the person.";
+    } catch {
+      source.select();
+      if (status) status.textContent = "Your browser did not let us copy it: it is selected, so press Ctrl+C (or Cmd+C).";
+    }
+  });
+}
+
 // A page shown again with mistakes: focus moves to the error summary, so keyboard and
 // screen reader users start at the list of what to fix (the NHS.UK error summary pattern).
 {

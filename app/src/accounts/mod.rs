@@ -54,7 +54,7 @@ pub const NOTICES: crate::forms::Notices = &[
     ),
     (
         "account-created",
-        "Your account is ready. Welcome to Candour.",
+        "Your account is ready. Welcome.",
     ),
     (
         "password-reset",

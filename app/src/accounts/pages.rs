@@ -138,7 +138,7 @@ pub fn InvitePage() -> impl IntoView {
                     <div class="nhsuk-grid-column-two-thirds">
                         <ErrorSummary form="invite" />
                         <h1>"Set up your account"</h1>
-                        <p>"You have been invited to join Candour as a "<strong>{role.label()}</strong>" with the email address "<strong>{email}</strong>"."</p>
+                        <p>"You have been invited to join " {crate::layout::site_info().service_name} " as a "<strong>{role.label()}</strong>" with the email address "<strong>{email}</strong>"."</p>
                         <form method="post" action=format!("/invite/{token}") novalidate data-test="invite-form">
                             <TextField form="invite" name="display_name" label="Your name" autocomplete="name" hint="Shown beside your comments. You can use your first name only." />
                             <TextField form="invite" name="new_password" label="Choose a password" kind="password" autocomplete="new-password" hint=new_password_hint() />
@@ -286,7 +286,7 @@ pub fn AccountPage(children: ChildrenFn) -> impl IntoView {
                     <SignOutButton />
 
                     <h2>"Your data"</h2>
-                    <p>"Download everything Candour holds about you, as a JSON file."</p>
+                    <p>"Download everything this site holds about you, as a JSON file."</p>
                     <p><a href="/account/export.json" download="my-candour-data.json" data-test="export">"Download my data"</a></p>
 
                     <h2 id="delete-heading">"Delete your account"</h2>
@@ -326,9 +326,10 @@ fn DeleteConfirm() -> impl IntoView {
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     loaded(get_accounts, |overview| {
-        let outcome = feedback("invite")
-            .or_else(|| feedback("accounts"))
-            .and_then(|f| f.outcome);
+        let made = feedback("invite").or_else(|| feedback("accounts"));
+        let outcome = made.as_ref().and_then(|f| f.outcome.clone());
+        let link = made.and_then(|f| f.link);
+        let service = crate::layout::site_info().service_name;
         let manage = overview.viewer.may(Permission::ManageAccounts);
         let roles = overview.invitable_roles.clone();
         let role_error = feedback("invite").and_then(|f| f.error_for("role"));
@@ -345,6 +346,23 @@ pub fn AdminUsersPage() -> impl IntoView {
                 <div class="nhsuk-inset-text candour-notice candour-notice--done" role="status" data-test="one-time-link">
                     <p class="candour-break-anywhere">{text}</p>
                 </div>
+            })}
+            // A message to send with the link, ready to copy (the button needs JavaScript;
+            // without it the text can be selected and copied as usual).
+            {link.map(|link| {
+                let message = if link.contains("/invite/") {
+                    format!("Hello,\n\nI would like to invite you to join {service}, where we show what people asked of us and what we did about it.\n\nTo set up your account, open this link: {link}\n\nThe link works once, for 7 days. If it has expired, reply to this message and I will send you a new one.")
+                } else {
+                    format!("Hello,\n\nHere is a link to set a new password for your {service} account: {link}\n\nIt works once, for 24 hours. If you did not expect it, reply to this message.")
+                };
+                view! {
+                    <div class="nhsuk-form-group" data-test="link-message">
+                        <label class="nhsuk-label" for="link-message">"A message you can send with the link"</label>
+                        <textarea class="nhsuk-textarea" id="link-message" rows="8" readonly>{message}</textarea>
+                        <button type="button" class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-copy-from="link-message" hidden>"Copy message"</button>
+                        <p class="nhsuk-body-s" role="status" data-copy-status="link-message"></p>
+                    </div>
+                }
             })}
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">

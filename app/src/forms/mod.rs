@@ -30,6 +30,9 @@ pub struct FormFeedback {
     /// A message for a form that worked but is shown again rather than redirected (for
     /// example an invitation link to copy).
     pub outcome: Option<String>,
+    /// The one-time link in that message, when there is one (shown with a message to
+    /// send with it, and a copy button).
+    pub link: Option<String>,
     /// An irreversible or public action waiting to be confirmed: the confirmation page.
     pub confirm: Option<Confirmation>,
     /// The form was refused because someone else's change came first (409): the page

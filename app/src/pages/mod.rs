@@ -63,7 +63,7 @@ pub async fn get_home() -> Result<HomeData, AppError> {
         latest_changes: crate::register::ssr::latest_changes(
             pool,
             crate::register::ssr::ChangeScope::All,
-            5,
+            3,
         )
         .await?,
     })
@@ -81,7 +81,7 @@ pub fn ContentPage(slug: &'static str) -> impl IntoView {
                     <div class="nhsuk-grid-column-two-thirds">
                         <h1>{page.title.clone()}</h1>
                         <div class="candour-prose" inner_html=page.body.into_inner()></div>
-                        <p class="nhsuk-body-s candour-meta">"Page last updated: " {page.updated_on}</p>
+                        <p class="nhsuk-body-s candour-meta">{format!("Page last updated: {}", page.updated_on)}</p>
                     </div>
                 </div>
             }
@@ -101,12 +101,43 @@ pub fn HomePage() -> impl IntoView {
             status_counts,
             latest_changes,
         } = home;
+        let service = crate::layout::site_info().service_name;
+        // First what people come for: what happened to what they said. The explanation
+        // of the social licence follows.
         view! {
-            <Title text="Candour – what you said and what we did with NHS data" />
+            <Title text=format!("{service} – what people said and what was done with NHS data") />
             <Meta name="description" content=intro.summary.clone() />
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
-                    <h1>{intro.title.clone()}</h1>
+                    <h1>"Find out what happened to a recommendation"</h1>
+                    <p class="nhsuk-lede-text">
+                        {format!("Local people made {recommendation_count} recommendations about how NHS data should be used for research. Here is what was done about each one.")}
+                    </p>
+                    <form method="get" action="/actions" role="search" class="candour-search" data-test="home-search">
+                        <div class="nhsuk-form-group">
+                            <label class="nhsuk-label nhsuk-label--s" for="home-q">"Search the recommendations"</label>
+                            <div class="nhsuk-hint" id="home-q-hint">"For example: commercial, opt-out, or a reference such as PP-17"</div>
+                            <div class="candour-search__row">
+                                <input class="nhsuk-input" id="home-q" name="q" type="search" autocomplete="off" aria-describedby="home-q-hint" />
+                                <button class="nhsuk-button nhsuk-u-margin-bottom-0" type="submit">"Search"</button>
+                            </div>
+                        </div>
+                    </form>
+                    <p><a href="/actions" data-test="all-recommendations">{format!("See all {recommendation_count} recommendations")}</a></p>
+                </div>
+            </div>
+            <h2>"Progress so far"</h2>
+            <ProgressSummary counts=status_counts />
+            <p><a href="/you-said-we-did">"You said, we did: progress by engagement"</a></p>
+            <h2>"Latest changes"</h2>
+            <RecentChanges changes=latest_changes />
+            <p><a href="/actions?sort=updated">"See every recent change"</a>" or "<a href="/actions/feed.atom">"follow them (Atom feed)"</a></p>
+            <div class="nhsuk-grid-row">
+                <div class="nhsuk-grid-column-two-thirds">
+                    <h2 id="opt-out">"Can I opt out?"</h2>
+                    <p>"Yes. The national data opt-out lets you choose that your confidential patient information is not used for research and planning. You can set or change it at any time in the NHS App, on the NHS website at "<a href="https://www.nhs.uk/your-nhs-data-matters/">"nhs.uk/your-nhs-data-matters"</a>" (another website), or by phoning 0300 303 5678."</p>
+                    <p>"To stop information leaving your GP practice for purposes other than your care, ask your GP practice for a type 1 opt-out. "<a href="/contact#opt-out">"More about your choices"</a></p>
+                    <h2>{intro.title.clone()}</h2>
                     <div class="candour-prose" inner_html=intro.body.into_inner()></div>
                 </div>
             </div>
@@ -128,9 +159,6 @@ pub fn HomePage() -> impl IntoView {
                     text=format!("{recommendation_count} recommendations from the public, and what we did about each one.")
                 />
             </ul>
-            <h2>"Progress on the Actions to Build Trust"</h2>
-            <ProgressSummary counts=status_counts />
-            <p><a href="/you-said-we-did">"You said, we did: progress by engagement"</a></p>
             <h2>"How people shaped the social licence"</h2>
             <ul class="nhsuk-grid-row nhsuk-card-group">
                 {engagements
@@ -167,9 +195,6 @@ pub fn HomePage() -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <h2>"Latest changes"</h2>
-            <RecentChanges changes=latest_changes />
-            <p><a href="/actions/feed.atom">"Follow every status change (Atom feed)"</a></p>
         }
     })
 }

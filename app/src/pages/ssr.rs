@@ -26,7 +26,9 @@ pub async fn static_page(pool: &AnyPool, slug: &str) -> Result<Option<StaticPage
         title: row.title,
         summary: row.summary,
         body: SanitizedHtml::from_trusted_store(row.body_html),
-        updated_on: row.updated_at.chars().take(10).collect(),
+        updated_on: crate::dates::display_date(
+            &row.updated_at.chars().take(10).collect::<String>(),
+        ),
     }))
 }
 

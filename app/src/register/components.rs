@@ -45,6 +45,33 @@ pub fn shares(counts: &[i64]) -> Vec<i64> {
 
 /// A bar of the recommendations by status, with the same figures as text for everyone
 /// (the bar itself is hidden from screen readers).
+/// "They made 36 recommendations: 24 implemented, 1 partly implemented, 8 in progress and
+/// 3 under consideration." Every status with any, in the register's order and with its
+/// own name, so the figures are the register's and add up to the total.
+pub fn counts_sentence(total: i64, counts: &[StatusCount]) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|c| c.count > 0)
+        .map(|c| format!("{} {}", c.count, c.name.to_lowercase()))
+        .collect();
+    let made = if total == 1 {
+        "They made 1 recommendation".to_owned()
+    } else {
+        format!("They made {total} recommendations")
+    };
+    match parts.as_slice() {
+        [] => format!("{made}."),
+        [only] if total > 1 && counts.iter().filter(|c| c.count > 0).count() == 1 => {
+            format!(
+                "{made}, all {}.",
+                only.split_once(' ').map_or("", |(_, name)| name)
+            )
+        }
+        [only] => format!("{made}: {only}."),
+        [init @ .., last] => format!("{made}: {} and {last}.", init.join(", ")),
+    }
+}
+
 #[component]
 pub fn ProgressSummary(counts: Vec<StatusCount>) -> impl IntoView {
     let total: i64 = counts.iter().map(|c| c.count).sum();
@@ -195,5 +222,43 @@ mod tests {
         assert_eq!(display_date("2026-06-30"), "30 June 2026");
         assert_eq!(display_date("2024-01-05T10:00:00Z"), "5 January 2024");
         assert_eq!(display_date("soon"), "soon");
+    }
+}
+
+#[cfg(test)]
+mod counts_tests {
+    use super::counts_sentence;
+    use crate::register::StatusCount;
+
+    fn count(name: &str, count: i64) -> StatusCount {
+        StatusCount {
+            key: name.to_lowercase().replace(' ', "-"),
+            name: name.to_owned(),
+            closed: false,
+            count,
+        }
+    }
+
+    #[test]
+    fn the_sentence_names_every_status_with_its_count() {
+        let counts = [
+            count("Implemented", 24),
+            count("Partly implemented", 1),
+            count("In progress", 8),
+            count("Not taken forward", 0),
+            count("Under consideration", 3),
+        ];
+        assert_eq!(
+            counts_sentence(36, &counts),
+            "They made 36 recommendations: 24 implemented, 1 partly implemented, 8 in progress and 3 under consideration."
+        );
+        assert_eq!(
+            counts_sentence(7, &[count("Implemented", 7)]),
+            "They made 7 recommendations, all implemented."
+        );
+        assert_eq!(
+            counts_sentence(1, &[count("Agreed", 1)]),
+            "They made 1 recommendation: 1 agreed."
+        );
     }
 }

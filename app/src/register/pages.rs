@@ -102,6 +102,12 @@ fn Register(data: RegisterPageData) -> impl IntoView {
         }
     };
     let checked = |list: &[String], key: &str| list.iter().any(|k| k == key);
+    let filtered = query.has_filters();
+    let chosen = query.filter_count();
+    let clear_href = match &as_of {
+        Some(day) => format!("/actions?as_of={day}"),
+        None => "/actions".to_owned(),
+    };
     view! {
         <Title text=page_title(&title) />
         <Meta name="description" content="Every recommendation the public made to the SDE, its status and what we did about it." />
@@ -117,9 +123,26 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                 </p>
             </div>
         })}
-        <p class="nhsuk-lede-text">
-            "Every recommendation that members of the public made to the SDE, what we did about it, and where each one stands now."
+        // What the page shows, and the way back to everything, first: on a phone the
+        // results follow at once.
+        <p class="candour-results-summary" data-test="results-summary">
+            {if filtered {
+                format!("{total} recommendation{} match{} your filters. ", if total == 1 { "" } else { "s" }, if total == 1 { "es" } else { "" })
+            } else {
+                format!("{total} recommendations. ")
+            }}
+            {filtered.then(|| view! { <a href=clear_href.clone() data-test="clear-filters">"Clear filters"</a> })}
         </p>
+        {(!filtered).then(|| view! {
+            <p class="nhsuk-lede-text">
+                "Every recommendation that members of the public made to the SDE, what we did about it, and where each one stands now."
+            </p>
+        })}
+        {filtered.then(|| view! {
+            <p class="nhsuk-body-s candour-meta" data-test="progress-filtered">
+                "The progress figures below describe only the recommendations that match your filters."
+            </p>
+        })}
         <ProgressSummary counts=status_counts />
         {last_updated.map(|day| view! {
             <p class="nhsuk-body-s candour-meta" data-test="last-updated">
@@ -128,6 +151,12 @@ fn Register(data: RegisterPageData) -> impl IntoView {
         })}
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-one-third">
+                // A disclosure on phones (the GOV.UK finder pattern, a native element, so no
+                // JavaScript is needed); always open on wider screens (style/candour.css).
+                <details class="candour-filter-disclosure" data-test="filter-disclosure">
+                <summary class="candour-filter-disclosure__summary">
+                    {if chosen == 0 { "Filter".to_owned() } else { format!("Filter ({chosen} selected)") }}
+                </summary>
                 <form method="get" action="/actions" class="candour-filters" data-test="register-filters">
                     <h2 class="nhsuk-heading-m">"Filter recommendations"</h2>
                     <div class="nhsuk-form-group">
@@ -178,10 +207,11 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                     </div>
                     {as_of.clone().map(|day| view! { <input type="hidden" name="as_of" value=day /> })}
                     <button class="nhsuk-button" type="submit" data-test="apply-filters">"Apply filters"</button>
-                    {query.has_filters().then(|| view! {
-                        <p><a href=match &as_of { Some(day) => format!("/actions?as_of={day}"), None => "/actions".to_owned() }>"Clear filters"</a></p>
+                    {filtered.then(|| view! {
+                        <p><a href=clear_href.clone()>"Clear filters"</a></p>
                     })}
                 </form>
+                </details>
             </div>
             <div class="nhsuk-grid-column-two-thirds">
                 <h2 class="nhsuk-heading-m" id="results-heading" data-test="result-count">
@@ -410,18 +440,15 @@ pub fn YouSaidWeDidPage() -> impl IntoView {
             </p>
             {groups.into_iter().map(|group| {
                 let key = group.engagement.key.clone();
-                let done: i64 = group.status_counts.iter().filter(|c| c.key == "implemented").map(|c| c.count).sum();
-                let in_progress: i64 = group.status_counts.iter().filter(|c| c.key == "in-progress").map(|c| c.count).sum();
+                let sentence = crate::register::components::counts_sentence(
+                    group.engagement.recommendation_count,
+                    &group.status_counts,
+                );
                 view! {
                     <section class="candour-section" aria-labelledby=format!("group-{key}")>
                         <h2 id=format!("group-{key}")>{group.engagement.name.clone()}</h2>
                         <p>{group.engagement.summary.clone()}</p>
-                        <p data-test="group-progress">
-                            {format!(
-                                "They made {} recommendations. {done} are done and {in_progress} are in progress.",
-                                group.engagement.recommendation_count
-                            )}
-                        </p>
+                        <p data-test="group-progress">{sentence}</p>
                         <ProgressSummary counts=group.status_counts />
                         <h3>"Most recent changes"</h3>
                         <RecentChanges changes=group.recent />

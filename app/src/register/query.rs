@@ -144,6 +144,16 @@ impl RegisterQuery {
             .join("&")
     }
 
+    /// How many filters are chosen (each status, engagement, value and priority, and
+    /// the words), for "Filter (3 selected)".
+    pub fn filter_count(&self) -> usize {
+        self.status.len()
+            + self.engagement.len()
+            + self.value.len()
+            + self.priority.len()
+            + usize::from(!self.q.is_empty())
+    }
+
     pub fn has_filters(&self) -> bool {
         !(self.status.is_empty()
             && self.engagement.is_empty()

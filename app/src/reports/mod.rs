@@ -122,7 +122,9 @@ pub struct ReportFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportList {
     pub filter: ReportFilter,
-    /// "2026 Q2"-style groups (by the report's quarter, or the quarter of its date), newest first.
+    /// Groups by the period covered, keyed "2026 Q2" (a quarterly summary's own quarter,
+    /// otherwise the quarter of the report's date), newest first; shown with
+    /// [`period_name`].
     pub groups: Vec<(String, Vec<ReportSummary>)>,
     pub values: Vec<(String, String)>,
     pub priorities: Vec<(String, String)>,
@@ -157,8 +159,39 @@ pub fn quarter_of(date: &str) -> String {
     format!("{year} Q{}", (month.clamp(1, 12) - 1) / 3 + 1)
 }
 
+/// A quarter in plain words: "2026 Q3" → "July to September 2026". `None` for anything
+/// that is not a year and a quarter.
+pub fn period_name(quarter: &str) -> Option<String> {
+    let (year, q) = quarter.trim().split_once(" Q")?;
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let months = match q {
+        "1" => "January to March",
+        "2" => "April to June",
+        "3" => "July to September",
+        "4" => "October to December",
+        _ => return None,
+    };
+    Some(format!("{months} {year}"))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quarters_read_as_months() {
+        assert_eq!(
+            super::period_name("2026 Q3").as_deref(),
+            Some("July to September 2026")
+        );
+        assert_eq!(
+            super::period_name("2025 Q4").as_deref(),
+            Some("October to December 2025")
+        );
+        assert_eq!(super::period_name("2026 Q5"), None);
+        assert_eq!(super::period_name("soon"), None);
+    }
+
     #[test]
     fn dates_fall_in_quarters() {
         assert_eq!(super::quarter_of("2026-01-01"), "2026 Q1");

@@ -5,7 +5,8 @@ use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    get_report, get_report_history, get_reports, kind_label, DiffKind, ReportFilter, KINDS,
+    get_report, get_report_history, get_reports, kind_label, period_name, DiffKind, ReportFilter,
+    KINDS,
 };
 use crate::{
     components::{loaded, page_title},
@@ -70,7 +71,7 @@ pub fn ReportsPage() -> impl IntoView {
                 } else {
                     list.groups.into_iter().map(|(group, reports)| view! {
                         <section class="candour-section" aria-labelledby=format!("group-{}", group.replace(' ', "-"))>
-                            <h2 id=format!("group-{}", group.replace(' ', "-"))>{group.replace(" Q", ", quarter ")}</h2>
+                            <h2 id=format!("group-{}", group.replace(' ', "-"))>{period_name(&group).unwrap_or_else(|| group.clone())}</h2>
                             <ul class="nhsuk-list candour-results">
                                 {reports.into_iter().map(|report| view! {
                                     <li class="candour-results__item" data-test="report-item">
@@ -120,7 +121,7 @@ pub fn ReportPage() -> impl IntoView {
                 <article class="candour-report">
                     <span class="nhsuk-caption-l">
                         {kind_label(&report.kind)}
-                        {report.quarter.clone().map(|q| format!(" · {q}"))}
+                        {report.quarter.as_deref().map(|q| format!(" · {}", period_name(q).unwrap_or_else(|| q.to_owned())))}
                     </span>
                     <h1 data-test="report-title">{report.title.clone()}</h1>
                     <p class="nhsuk-body-s candour-meta" data-test="report-dates">

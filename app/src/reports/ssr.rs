@@ -89,15 +89,20 @@ pub async fn report_list(pool: &AnyPool, filter: ReportFilter) -> Result<ReportL
     for bind in binds {
         query = query.bind(bind);
     }
-    let mut groups: Vec<(String, Vec<ReportSummary>)> = Vec::new();
+    // Grouped by the period each report covers (a quarterly summary's own quarter, which
+    // it is published after; otherwise the quarter of its date), newest period first.
+    let mut by_period: std::collections::BTreeMap<String, Vec<ReportSummary>> =
+        std::collections::BTreeMap::new();
     for row in query.fetch_all(pool).await? {
         let summary = row.into_summary();
-        let group = quarter_of(&summary.date);
-        match groups.last_mut() {
-            Some((label, list)) if *label == group => list.push(summary),
-            _ => groups.push((group, vec![summary])),
-        }
+        let period = summary
+            .quarter
+            .clone()
+            .filter(|q| period_name(q).is_some())
+            .unwrap_or_else(|| quarter_of(&summary.date));
+        by_period.entry(period).or_default().push(summary);
     }
+    let groups: Vec<(String, Vec<ReportSummary>)> = by_period.into_iter().rev().collect();
     Ok(ReportList {
         filter,
         groups,

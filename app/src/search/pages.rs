@@ -156,13 +156,22 @@ fn ResultsView(results: SearchResults) -> impl IntoView {
         let query = query.clone();
         move |page: i64| format!("/search?{}", query.to_query_string(Some(page)))
     };
+    let chosen: usize = facets
+        .iter()
+        .map(|group| query.selected(&group.key).len())
+        .sum();
     view! {
         {query.shortened.then(|| view! {
             <p class="nhsuk-body-s" data-test="search-shortened">"Your search was long, so we used only its first 256 characters."</p>
         })}
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-one-third">
+                // On phones, behind a disclosure so results come first (as on the register).
                 {(!facets.is_empty()).then(|| view! {
+                    <details class="candour-filter-disclosure" data-test="filter-disclosure">
+                    <summary class="candour-filter-disclosure__summary">
+                        {if chosen == 0 { "Filter".to_owned() } else { format!("Filter ({chosen} selected)") }}
+                    </summary>
                     <h2 class="nhsuk-heading-s">"Narrow your results"</h2>
                     {facets.into_iter().map(|group| {
                         let selected = query.selected(&group.key).to_vec();
@@ -188,6 +197,7 @@ fn ResultsView(results: SearchResults) -> impl IntoView {
                         }
                     }).collect_view()}
                     <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Apply"</button>
+                    </details>
                 })}
             </div>
             <div class="nhsuk-grid-column-two-thirds">

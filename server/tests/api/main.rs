@@ -4,6 +4,7 @@ mod accounts;
 mod authorization;
 mod content;
 mod content_editing;
+mod first_minute;
 mod follows;
 mod hardening;
 mod helpers;

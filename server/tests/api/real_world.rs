@@ -305,6 +305,11 @@ async fn an_invitation_sent_twice_is_one_invitation_and_one_email() {
     let first = admin.post("/admin/users/invite", &form).await;
     assert_eq!(first.status, 200);
     assert!(first.body.contains("/invite/"), "the first shows its link");
+    let message = &first.body[first
+        .body
+        .find("id=\"link-message\"")
+        .expect("a message to send")..];
+    assert!(message.contains("To set up your account, open this link: http"));
     assert_ne!(
         hidden(&first.body, "idempotency_key"),
         key,

@@ -15,7 +15,15 @@ async fn reports_are_listed_newest_first_grouped_by_quarter() {
         q3 < q2 || page.body.find("quarterly-summary-2026-q3").unwrap() < q2,
         "newest first"
     );
-    assert!(page.body.contains("2026, quarter 3"));
+    // Grouped by the period covered, in plain words: the July to September summary
+    // (published in October) heads "July to September 2026".
+    let heading = page
+        .body
+        .find(">July to September 2026</h2>")
+        .expect("the period, in words");
+    let summary = page.body.find("quarterly-summary-2026-q3").unwrap();
+    assert!(heading < summary);
+    assert!(!page.body.contains(", quarter "), "never quarter numbers");
 }
 
 #[tokio::test]

@@ -34,7 +34,9 @@ fn repeated(written: &Written) -> axum::response::Response {
 /// The page again (200), showing a new one-time link to pass on.
 async fn show_link(state: &AppState, mut reply: Reply, what: String, path: String) -> Answer {
     reply.start_afresh();
-    reply.feedback.outcome = Some(format!("{what} {}{path}", state.site.public_url));
+    let link = format!("{}{path}", state.site.public_url);
+    reply.feedback.outcome = Some(format!("{what} {link}"));
+    reply.feedback.link = Some(link);
     Ok(reply.again(state, StatusCode::OK).await)
 }
 

@@ -1,0 +1,83 @@
+import { test, expect, type Page } from "@playwright/test";
+import { Shell } from "./pages";
+import { adminEmail, adminPassword } from "../accounts";
+
+// The public's first minute, on a phone (390 px) and a desktop (1280 px), with and without
+// JavaScript, with axe on every page.
+
+const sizes = [
+  { name: "phone", width: 390, height: 844 },
+  { name: "desktop", width: 1280, height: 800 },
+];
+
+/** axe runs inside the page, so only with JavaScript on; the HTML is the same without. */
+async function axe(page: Page, javaScript: boolean) {
+  if (javaScript) await new Shell(page).expectNoAxeViolations();
+}
+
+async function homeToRecommendation(page: Page, javaScript: boolean) {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Find out what happened to a recommendation");
+  await axe(page, javaScript);
+  // Step one: search the recommendations from the home page.
+  await page.getByLabel("Search the recommendations").fill("commercial");
+  await page.locator("[data-test=home-search] button").click();
+  await expect(page).toHaveURL(/\/actions\?q=commercial/);
+  await expect(page.locator("[data-test=results-summary]")).toContainText("match your filters");
+  await axe(page, javaScript);
+  // Step two: the recommendation.
+  await page.locator("[data-test=register-row] a").first().click();
+  await expect(page).toHaveURL(/\/actions\/[A-Z]+-\d+$/);
+  await axe(page, javaScript);
+}
+
+for (const size of sizes) {
+  for (const javaScript of [true, false]) {
+    test.describe(`${size.name}, JavaScript ${javaScript ? "on" : "off"}`, () => {
+      test.use({ viewport: { width: size.width, height: size.height }, javaScriptEnabled: javaScript });
+
+      test("the home page leads to a recommendation in two steps", async ({ page }) => {
+        await homeToRecommendation(page, javaScript);
+      });
+
+      test("the register shows results first, filters as a disclosure on phones", async ({ page }) => {
+        await page.goto("/actions?status=in-progress");
+        const filters = page.locator("[data-test=register-filters]");
+        const summary = page.locator("[data-test=filter-disclosure] > summary");
+        await expect(page.locator("[data-test=results-summary]")).toContainText("match your filters");
+        await expect(page.locator("[data-test=clear-filters]")).toBeVisible();
+        await expect(page.locator("[data-test=progress-filtered]")).toBeVisible();
+        if (size.name === "phone") {
+          await expect(summary).toHaveText("Filter (1 selected)");
+          await expect(filters).toBeHidden();
+          // The first result is on the first screen.
+          const row = page.locator("[data-test=register-row]").first();
+          const box = await row.boundingBox();
+          expect(box && box.y < size.height * 1.5, "the first result is near the top").toBeTruthy();
+          await summary.click();
+          await expect(filters).toBeVisible();
+        } else {
+          await expect(summary).toBeHidden();
+          await expect(filters).toBeVisible();
+        }
+        await axe(page, javaScript);
+        await page.locator("[data-test=clear-filters]").click();
+        await expect(page).toHaveURL(/\/actions$/);
+      });
+    });
+  }
+}
+
+test("anyone signed in can sign out from the header", async ({ page }) => {
+  await page.goto("/sign-in?next=/actions");
+  await page.getByLabel("Email address").fill(adminEmail);
+  await page.getByLabel("Password").fill(adminPassword);
+  await page.locator("[data-test=sign-in-submit]").click();
+  await expect(page).toHaveURL(/\/actions/);
+  const nav = new Shell(page).mainNav();
+  await expect(nav.getByRole("link", { name: "You said, we did" })).toBeVisible();
+  await nav.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByText("You have signed out.")).toBeVisible();
+  await expect(nav.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+  await new Shell(page).expectNoAxeViolations();
+});

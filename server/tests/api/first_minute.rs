@@ -1,0 +1,134 @@
+//! The public's first minute: what the home page offers first, figures that agree with the
+//! register, and the opt-out advice.
+
+use crate::helpers::spawn_app;
+
+/// Every number in `text` (digits only), in order.
+fn numbers(text: &str) -> Vec<i64> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect()
+}
+
+/// The text of each element carrying `data-test="{name}"`, tags removed.
+fn texts(body: &str, name: &str) -> Vec<String> {
+    let marker = format!("data-test=\"{name}\"");
+    body.match_indices(&marker)
+        .map(|(at, _)| {
+            let start = body[at..].find('>').unwrap() + at + 1;
+            let end = body[start..].find("</").unwrap() + start;
+            body[start..end].to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_home_page_opens_with_what_happened_and_how_to_find_it() {
+    let app = spawn_app().await;
+    let home = app.get("/").await.body;
+    let h1 = home.find("<h1").unwrap();
+    assert!(home[h1..].starts_with("<h1>Find out what happened to a recommendation</h1>"));
+    let search = home.find("data-test=\"home-search\"").unwrap();
+    let progress = home.find("data-test=\"progress-summary\"").unwrap();
+    let changes = home.find("data-test=\"recent-changes\"").unwrap();
+    let licence = home.find("data-test=\"licence-parts\"").unwrap();
+    assert!(h1 < search && search < progress && progress < changes && changes < licence);
+    assert_eq!(
+        home[changes..]
+            .split("</ol>")
+            .next()
+            .unwrap()
+            .matches("<li")
+            .count(),
+        3,
+        "the three latest changes"
+    );
+    let total = app.scalar_i64("SELECT COUNT(*) FROM recommendations").await;
+    assert_eq!(
+        texts(&home, "all-recommendations"),
+        vec![format!("See all {total} recommendations")]
+    );
+    assert!(
+        home.contains("id=\"opt-out\""),
+        "Can I opt out? is answered"
+    );
+    // One search in the header (no "Search" in the navigation), and You said, we did in it.
+    assert!(!home.contains("href=\"/search\" aria-current") && !home.contains(">Search</a></li>"));
+    assert!(home.contains("href=\"/you-said-we-did\" class=\"nhsuk-header__navigation-link\""));
+    // The service is named by its task, and by the site's own setting.
+    assert!(home.contains("<span class=\"nhsuk-header__service-name\">You said, we did</span>"));
+}
+
+#[tokio::test]
+async fn every_count_a_sentence_states_is_the_registers_own() {
+    let app = spawn_app().await;
+    let page = app.get("/you-said-we-did").await.body;
+    let sentences = texts(&page, "group-progress");
+    let engagements: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT e.name, COUNT(r.id) FROM engagements e JOIN recommendations r ON r.engagement_id = e.id
+         GROUP BY e.name, e.position ORDER BY e.position",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(sentences.len(), engagements.len());
+    for (sentence, (name, total)) in sentences.iter().zip(&engagements) {
+        let figures = numbers(sentence);
+        assert_eq!(figures[0], *total, "{name}: {sentence}");
+        assert_eq!(
+            figures[1..].iter().sum::<i64>(),
+            *total,
+            "{name}: the parts add up to the whole: {sentence}"
+        );
+        assert!(!sentence.contains("are done and"), "{sentence}");
+    }
+    // The register's own summary agrees with its rows.
+    let register = app.get("/actions").await.body;
+    let total = app.scalar_i64("SELECT COUNT(*) FROM recommendations").await;
+    assert_eq!(
+        numbers(&texts(&register, "results-summary")[0]),
+        vec![total]
+    );
+    let filtered = app.get("/actions?status=in-progress").await.body;
+    let in_progress = app
+        .scalar_i64("SELECT COUNT(*) FROM recommendations WHERE status_key = 'in-progress'")
+        .await;
+    assert_eq!(
+        numbers(&texts(&filtered, "results-summary")[0]),
+        vec![in_progress]
+    );
+}
+
+#[tokio::test]
+async fn the_opt_out_advice_sends_people_to_the_right_place() {
+    let app = spawn_app().await;
+    for path in ["/", "/contact"] {
+        let body = app.get(path).await.body;
+        assert!(body.contains("NHS App"), "{path}");
+        assert!(
+            body.contains("https://www.nhs.uk/your-nhs-data-matters/"),
+            "{path}"
+        );
+        assert!(body.contains("0300 303 5678"), "{path}");
+        assert!(
+            body.contains("type 1 opt-out"),
+            "{path}: the GP handles type 1"
+        );
+        assert!(
+            !body.contains("ask your GP practice about the national data opt-out"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_page_says_when_its_content_last_changed_in_words() {
+    let app = spawn_app().await;
+    let contact = app.get("/contact").await.body;
+    assert!(
+        contact.contains("Page last updated: 30 November 2026"),
+        "the file's own date"
+    );
+    assert!(!contact.contains("Page last updated: 20"), "never ISO");
+}
