@@ -55,6 +55,33 @@ for (const button of document.querySelectorAll("button[data-copy-from]")) {
   });
 }
 
+// "Show password" beside each password box (the GOV.UK password input pattern): only where
+// JavaScript runs; without it the box stays a password box. The box goes back to hidden
+// before the form is sent, so a browser never stores it as plain text.
+for (const input of document.querySelectorAll('input[type="password"]')) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "nhsuk-button nhsuk-button--secondary nhsuk-button--small candour-show-password";
+  button.setAttribute("aria-controls", input.id);
+  const status = document.createElement("span");
+  status.className = "nhsuk-u-visually-hidden";
+  status.setAttribute("aria-live", "polite");
+  const show = (visible) => {
+    input.type = visible ? "text" : "password";
+    button.innerHTML = `${visible ? "Hide" : "Show"}<span class="nhsuk-u-visually-hidden"> password</span>`;
+    button.setAttribute("aria-pressed", visible ? "true" : "false");
+  };
+  show(false);
+  button.addEventListener("click", () => {
+    const visible = input.type === "password";
+    show(visible);
+    status.textContent = visible ? "Your password is visible" : "Your password is hidden";
+  });
+  input.form?.addEventListener("submit", () => show(false));
+  input.insertAdjacentElement("afterend", status);
+  input.insertAdjacentElement("afterend", button);
+}
+
 // A page shown again with mistakes: focus moves to the error summary, so keyboard and
 // screen reader users start at the list of what to fix (the NHS.UK error summary pattern).
 {

@@ -81,3 +81,23 @@ test("anyone signed in can sign out from the header", async ({ page }) => {
   await expect(nav.getByRole("button", { name: "Sign out" })).toHaveCount(0);
   await new Shell(page).expectNoAxeViolations();
 });
+
+test("sign-in has a Show password button with JavaScript, and none without", async ({ browser }) => {
+  const jsContext = await browser.newContext();
+  const withJs = await jsContext.newPage();
+  await withJs.goto("/sign-in");
+  const password = withJs.getByLabel("Password", { exact: true });
+  await expect(password).toHaveAttribute("type", "password");
+  await withJs.getByRole("button", { name: "Show password" }).click();
+  await expect(password).toHaveAttribute("type", "text");
+  await withJs.getByRole("button", { name: "Hide password" }).click();
+  await expect(password).toHaveAttribute("type", "password");
+  await new Shell(withJs).expectNoAxeViolations();
+  await jsContext.close();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const withoutJs = await context.newPage();
+  await withoutJs.goto("/sign-in");
+  await expect(withoutJs.getByLabel("Password", { exact: true })).toHaveAttribute("type", "password");
+  await expect(withoutJs.getByRole("button", { name: "Show password" })).toHaveCount(0);
+  await context.close();
+});
