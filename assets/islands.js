@@ -49,6 +49,7 @@ for (const button of document.querySelectorAll("button[data-copy-from]")) {
       await navigator.clipboard.writeText(source.value ?? source.textContent);
       if (status) status.textContent = "Copied. Paste it into an email to the person.";
     } catch {
+      source.focus();
       source.select();
       if (status) status.textContent = "Your browser did not let us copy it: it is selected, so press Ctrl+C (or Cmd+C).";
     }
@@ -62,14 +63,13 @@ for (const input of document.querySelectorAll('input[type="password"]')) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "nhsuk-button nhsuk-button--secondary nhsuk-button--small candour-show-password";
-  button.setAttribute("aria-controls", input.id);
+  if (input.id) button.setAttribute("aria-controls", input.id);
   const status = document.createElement("span");
   status.className = "nhsuk-u-visually-hidden";
   status.setAttribute("aria-live", "polite");
   const show = (visible) => {
     input.type = visible ? "text" : "password";
     button.innerHTML = `${visible ? "Hide" : "Show"}<span class="nhsuk-u-visually-hidden"> password</span>`;
-    button.setAttribute("aria-pressed", visible ? "true" : "false");
   };
   show(false);
   button.addEventListener("click", () => {
