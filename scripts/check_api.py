@@ -5,31 +5,20 @@ every answer checked against the document (status codes, content types, schemas,
 invalid input is refused and valid input accepted). Exits non-zero on any failure.
 Usage: scripts/check_api.py BINARY (scripts/test passes the debug build).
 """
-import http.client
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from common import wait_for  # noqa: E402  (waiting for /healthz, shared with the benchmarks)
+
 SCHEMATHESIS = ROOT / "target/pyenv/bin/schemathesis"
 PORT = 3110
-
-
-def wait_for():
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("check_api: the server did not start")
 
 
 def main():
@@ -41,7 +30,7 @@ def main():
                CANDOUR_SITE_DIR=str(ROOT / "target/site"), RUST_LOG="error")
     server = subprocess.Popen([str(binary), "serve"], env=env)
     try:
-        wait_for()
+        wait_for(PORT)
         checked = subprocess.run(
             [str(SCHEMATHESIS), "run", f"{address}/api/v1/openapi.json",
              "--checks", "all", "--max-examples", os.environ.get("CHECK_API_EXAMPLES", "40"),

@@ -12,11 +12,13 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from common import wait_for  # noqa: E402  (waiting for /healthz, shared with the benchmarks)
+
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 PORT = 3109
 PASSWORD = "harbour lantern thistle"
@@ -35,18 +37,6 @@ SIGNED_IN = [
     "/admin/reports", "/admin/reports/new", "/admin/policies", "/admin/policies/new",
     "/admin/users", "/admin/audit", "/admin/email", "/review",
 ]
-
-
-def wait_for():
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("check_html: the server did not start")
 
 
 def fetch(path, cookie=""):
@@ -82,7 +72,7 @@ def main():
     pages = work / "pages"
     pages.mkdir()
     try:
-        wait_for()
+        wait_for(PORT)
         files = []
         for n, path in enumerate(PUBLIC):
             files.append((path, pages / f"public-{n:02d}.html"))

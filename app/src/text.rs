@@ -98,17 +98,22 @@ pub fn xml_safe(text: &str) -> String {
 /// written as the equivalent valid comment `<!---->`, which gives the browser the same
 /// empty comment node, so islands still hydrate.
 pub fn html_safe(page: &str) -> String {
-    let mut out = String::with_capacity(page.len() + 64);
-    for c in page.chars() {
-        let forbidden = (c.is_control() && !matches!(c, '\t' | '\n' | '\u{000C}' | '\r'))
+    let forbidden = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\u{000C}' | '\r'))
             || is_bidi_control(c)
             || ('\u{FDD0}'..='\u{FDEF}').contains(&c)
-            || (c as u32 & 0xFFFE) == 0xFFFE;
-        if !forbidden {
-            out.push(c);
-        }
-    }
-    let out = out.replace("<!>", "<!---->");
+            || (c as u32 & 0xFFFE) == 0xFFFE
+    };
+    // Every page passes here: copy it once, and filter characters only when an older
+    // stored text brought one in (text is cleaned at input).
+    let out = if page.chars().any(forbidden) {
+        page.chars()
+            .filter(|c| !forbidden(*c))
+            .collect::<String>()
+            .replace("<!>", "<!---->")
+    } else {
+        page.replace("<!>", "<!---->")
+    };
     // Leptos writes its resource scripts after `</html>`, where no element may be; the
     // browser moves them into the body anyway, so they go there.
     match out.rfind("</body></html>") {

@@ -347,6 +347,7 @@ impl Reply {
                     return Ok((
                         Written {
                             to: Some(location),
+                            repeated: true,
                             ..Written::default()
                         },
                         T::default(),
@@ -462,6 +463,9 @@ pub struct Written {
     pub public: bool,
     /// Where to go instead of the form's page (a new record's own page).
     pub to: Option<String>,
+    /// Set by [`Reply::run`] when the form's one-time key was already used: nothing was
+    /// changed, and `to` is where the first submission led.
+    pub repeated: bool,
 }
 
 impl Written {
@@ -471,6 +475,7 @@ impl Written {
             audit: Some(audit),
             public: true,
             to: None,
+            repeated: false,
         }
     }
 
@@ -480,6 +485,7 @@ impl Written {
             audit: Some(audit),
             public: false,
             to: None,
+            repeated: false,
         }
     }
 

@@ -15,20 +15,9 @@ use crate::{
     error::AppError,
 };
 
-const QUERY_KEYS: [&str; 8] = [
-    "status",
-    "engagement",
-    "value",
-    "priority",
-    "q",
-    "sort",
-    "page",
-    "as_of",
-];
-
 fn register_query_from_url() -> Result<RegisterQuery, AppError> {
     let map = use_query_map().get_untracked();
-    let pairs: Vec<(&str, String)> = QUERY_KEYS
+    let pairs: Vec<(&str, String)> = super::query::QUERY_PARAMETERS
         .iter()
         .flat_map(|key| {
             map.get_all(key)

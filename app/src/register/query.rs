@@ -5,6 +5,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::{dates::is_iso_date, error::AppError, paths::encode_component};
 
+/// Every parameter a register address may carry, in the order addresses are written
+/// (the pages, the CSV and JSON files and the API read the same ones).
+pub const QUERY_PARAMETERS: [&str; 8] = [
+    "status",
+    "engagement",
+    "value",
+    "priority",
+    "q",
+    "sort",
+    "page",
+    "as_of",
+];
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Sort {
     #[default]

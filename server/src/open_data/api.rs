@@ -83,7 +83,10 @@ pub async fn register_json(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, Problem> {
-    refuse_empty(&query_pairs(raw.as_deref()), &REGISTER_PARAMETERS)?;
+    refuse_empty(
+        &query_pairs(raw.as_deref()),
+        &app::register::query::QUERY_PARAMETERS,
+    )?;
     let query = parse_query(raw.as_deref())?;
     let records = checked_records(&state, &query).await?;
     Ok(Json(json!({
@@ -100,7 +103,7 @@ async fn list_recommendations(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, Problem> {
     let pairs = query_pairs(raw.as_deref());
-    refuse_empty(&pairs, &REGISTER_PARAMETERS)?;
+    refuse_empty(&pairs, &app::register::query::QUERY_PARAMETERS)?;
     let per_page = match pairs.iter().find(|(k, _)| k == "per_page") {
         None => 50,
         Some((_, v)) => v
@@ -260,15 +263,3 @@ pub fn refuse_empty(pairs: &[(String, String)], names: &[&str]) -> Result<(), Pr
         None => Ok(()),
     }
 }
-
-pub const REGISTER_PARAMETERS: [&str; 9] = [
-    "status",
-    "engagement",
-    "value",
-    "priority",
-    "q",
-    "sort",
-    "page",
-    "as_of",
-    "per_page",
-];

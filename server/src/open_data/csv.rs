@@ -122,7 +122,7 @@ pub async fn register_csv(
 ) -> Result<Response, Problem> {
     super::api::refuse_empty(
         &super::query_pairs(raw.as_deref()),
-        &super::api::REGISTER_PARAMETERS,
+        &app::register::query::QUERY_PARAMETERS,
     )?;
     let query = parse_query(raw.as_deref())?;
     let options = app::register::ssr::filter_options(state.db.pool()).await?;

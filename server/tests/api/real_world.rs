@@ -141,8 +141,9 @@ async fn csv_cells_that_would_run_as_formulas_are_text_and_the_round_trip_change
     assert_eq!(audit.status, 200);
 }
 
-async fn total(app: &TestApp, q: &str) -> i64 {
-    let results: serde_json::Value = reqwest::get(format!(
+/// `/api/v1/search?q=…` as JSON.
+async fn search(app: &TestApp, q: &str) -> serde_json::Value {
+    reqwest::get(format!(
         "{}/api/v1/search?q={}",
         app.address,
         app::paths::encode_component(q)
@@ -151,22 +152,15 @@ async fn total(app: &TestApp, q: &str) -> i64 {
     .unwrap()
     .json()
     .await
-    .unwrap();
-    results["total"].as_i64().unwrap()
+    .unwrap()
+}
+
+async fn total(app: &TestApp, q: &str) -> i64 {
+    search(app, q).await["total"].as_i64().unwrap()
 }
 
 async fn first_url(app: &TestApp, q: &str) -> String {
-    let results: serde_json::Value = reqwest::get(format!(
-        "{}/api/v1/search?q={}",
-        app.address,
-        app::paths::encode_component(q)
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    results["hits"][0]["url"]
+    search(app, q).await["hits"][0]["url"]
         .as_str()
         .unwrap_or_default()
         .to_owned()

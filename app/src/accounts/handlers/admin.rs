@@ -109,7 +109,7 @@ pub async fn invite(
     match created {
         // The same form sent again (a double click, a retry): the first made the
         // invitation and emailed it; its link cannot be shown again (only its hash is kept).
-        Ok((_, written, token)) if token.is_empty() => Ok(repeated(&written)),
+        Ok((_, written, _)) if written.repeated => Ok(repeated(&written)),
         Ok((reply, _, token)) => {
             let what = format!(
                 "Invitation created for {email}. We are emailing it to them; you can also send them this link. It works once, for {} days:",
@@ -157,7 +157,7 @@ pub async fn resend_invite(
         })
         .await;
     match resent {
-        Ok((_, written, (_, token))) if token.is_empty() => Ok(repeated(&written)),
+        Ok((_, written, _)) if written.repeated => Ok(repeated(&written)),
         Ok((mut reply, _, (email, token))) => {
             // The new link shows where invitations are made.
             reply.feedback.form = "invite".to_owned();
@@ -407,7 +407,7 @@ pub async fn reset_link(
         })
         .await;
     match created {
-        Ok((_, written, (_, token))) if token.is_empty() => Ok(repeated(&written)),
+        Ok((_, written, _)) if written.repeated => Ok(repeated(&written)),
         Ok((reply, _, (name, token))) => {
             let what = format!(
                 "A password reset link for {name}. We are emailing it to them; you can also send it. It works once, for {} hours:",
