@@ -23,6 +23,30 @@ impl SanitizedHtml {
     pub fn from_trusted_store(html: String) -> Self {
         Self(html)
     }
+
+    /// The same HTML placed under a heading of `level` (1–5): its headings move down so the
+    /// highest becomes `level + 1`, keeping their order, and none goes below `h6` (WCAG 2.2
+    /// 1.3.1: headings nest as the content does). Relies on the sanitiser's output, in which
+    /// tags are lower case and a `<` in text is always escaped.
+    pub fn headings_below(self, level: u8) -> Self {
+        let highest = (1..=6u8).find(|n| self.0.contains(&format!("<h{n}")));
+        let Some(highest) = highest.filter(|h| *h <= level) else {
+            return self;
+        };
+        let shift = level + 1 - highest;
+        let mut html = self.0;
+        for n in (highest..=6).rev() {
+            let to = (n + shift).min(6);
+            for (from, into) in [
+                (format!("<h{n}>"), format!("<h{to}>")),
+                (format!("<h{n} "), format!("<h{to} ")),
+                (format!("</h{n}>"), format!("</h{to}>")),
+            ] {
+                html = html.replace(&from, &into);
+            }
+        }
+        Self(html)
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -435,5 +459,20 @@ mod tests {
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("onerror"), "{out}");
         assert!(!out.contains("javascript:"), "{out}");
+    }
+
+    #[test]
+    fn headings_placed_under_a_heading_nest_beneath_it() {
+        let html = render_markdown("Intro\n\n## Why\n\nText\n\n### Detail\n\n## Get involved\n");
+        let nested = html.headings_below(2).into_inner();
+        assert!(
+            nested.contains("<h3") && nested.contains("Why</h3>"),
+            "{nested}"
+        );
+        assert!(nested.contains("Detail</h4>"), "{nested}");
+        assert!(!nested.contains("<h2"), "{nested}");
+        // Already below: unchanged.
+        let deep = render_markdown("### Deep\n").headings_below(2).into_inner();
+        assert!(deep.contains("Deep</h3>"), "{deep}");
     }
 }

@@ -41,7 +41,7 @@ for (const size of sizes) {
       });
 
       test("the register shows results first, filters as a disclosure on phones", async ({ page }) => {
-        await page.goto("/actions?status=in-progress");
+        await page.goto("/actions?engagement=public-panel");
         const filters = page.locator("[data-test=register-filters]");
         const summary = page.locator("[data-test=filter-disclosure] > summary");
         await expect(page.locator("[data-test=results-summary]")).toContainText("match your filters");
@@ -100,4 +100,31 @@ test("sign-in has a Show password button with JavaScript, and none without", asy
   await expect(withoutJs.getByLabel("Password", { exact: true })).toHaveAttribute("type", "password");
   await expect(withoutJs.getByRole("button", { name: "Show password" })).toHaveCount(0);
   await context.close();
+});
+
+test.describe("phone, live search", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the filter disclosure stays open while results follow the typing", async ({ page }) => {
+    await page.goto("/search?q=data");
+    await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+    const summary = page.locator("[data-test=filter-disclosure] > summary");
+    await summary.click();
+    await expect(page.locator("[data-test=filter-disclosure]")).toHaveAttribute("open", "");
+    const input = page.locator("[data-test=search-input]");
+    await input.focus();
+    await input.press("End");
+    await input.pressSequentially(" security", { delay: 30 });
+    await expect(page).toHaveURL(/\/search\?q=data\+security/);
+    await expect(page.locator("[data-test=filter-disclosure]")).toHaveAttribute("open", "");
+    await expect(page.getByRole("heading", { name: "Narrow your results" })).toBeVisible();
+    // And closed stays closed.
+    await summary.click();
+    await input.focus();
+    await input.press("End");
+    await input.pressSequentially(" access", { delay: 30 });
+    await expect(page).toHaveURL(/\/search\?q=data\+security\+access/);
+    await expect(page.locator("[data-test=filter-disclosure]")).not.toHaveAttribute("open", "");
+    await new Shell(page).expectNoAxeViolations();
+  });
 });

@@ -66,7 +66,7 @@ pub struct ConfigArgs {
     /// (STARTTLS) or smtps://user:password@host:465. Unset: emails wait in the outbox.
     #[arg(long, env = "CANDOUR_SMTP_URL", global = true)]
     pub smtp_url: Option<String>,
-    /// The sender of Candour's email [default: Candour <no-reply@the public address's host>].
+    /// The sender of the service's email [default: "You said, we did" <no-reply@the public address's host>].
     #[arg(long, env = "CANDOUR_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
 }
@@ -182,7 +182,10 @@ impl ConfigArgs {
             .collect::<Result<Vec<_>, _>>()?;
         let mail_from = self.mail_from.clone().unwrap_or_else(|| {
             format!(
-                "Candour <no-reply@{}>",
+                // Quoted: the name has a comma (RFC 5322 3.4, a display name with one is a
+                // quoted string).
+                "\"{}\" <no-reply@{}>",
+                app::site::DEFAULT_SERVICE_NAME,
                 public_url.host_str().unwrap_or("localhost")
             )
         });
@@ -241,7 +244,7 @@ mod tests {
         let config = args().check().unwrap();
         assert_eq!(
             config.mailer.from.to_string(),
-            "Candour <no-reply@127.0.0.1>"
+            "\"You said, we did\" <no-reply@127.0.0.1>"
         );
         let error = ConfigArgs {
             smtp_url: Some("imap://user:secret@mail.example.org".into()),

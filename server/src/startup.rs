@@ -136,6 +136,7 @@ impl Application {
             mailer: self.mailer.clone(),
             public_url: self.state.site.public_url.clone(),
             organisation: self.state.site.organisation.clone(),
+            service_name: self.state.site.service_name.clone(),
         };
         let mail_worker = tokio::spawn(crate::mail::run_worker(delivery.clone()));
         let mail_jobs = self

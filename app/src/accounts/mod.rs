@@ -23,6 +23,12 @@ pub use handlers::form_routes;
 #[cfg(feature = "ssr")]
 pub use routes::{Access, FormRoute, SignedIn};
 
+/// How long an invitation link works, in days (stated on the pages and in the emails).
+pub const INVITE_DAYS: i64 = 7;
+/// How long a password reset link works, in hours (OWASP Forgot Password Cheat Sheet: a
+/// short-lived, single-use token).
+pub const RESET_HOURS: i64 = 24;
+
 /// What the accounts pages say after their forms worked (`?done=`).
 pub const NOTICES: crate::forms::Notices = &[
     ("signed-out", "You have signed out."),
@@ -149,8 +155,16 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: String,
     pub actor: String,
+    /// The role they acted in, as people say it ("Editor (PPIE team)").
     pub actor_role: String,
+    /// The dotted action name, as stored and filtered on (`policy.comment-answered`).
     pub action: String,
+    /// The entry as a sentence after the person's name: `did` then `record`, linked to
+    /// `href` where the record has a page ("answered a comment on" + "the Data access
+    /// policy, version 3").
+    pub did: String,
+    pub record: String,
+    pub href: Option<String>,
     pub record_kind: String,
     pub record_id: String,
     pub before: String,
@@ -176,8 +190,9 @@ pub struct AuditPage {
     pub page: i64,
     pub pages: i64,
     pub actors: Vec<(i64, String)>,
-    pub actions: Vec<String>,
-    pub record_kinds: Vec<String>,
+    /// `(stored name, name in words)` of every action and kind of record in the log.
+    pub actions: Vec<(String, String)>,
+    pub record_kinds: Vec<(String, String)>,
 }
 
 /// What a one-time link (invitation or password reset) is for, and whether it still works.

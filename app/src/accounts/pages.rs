@@ -351,9 +351,9 @@ pub fn AdminUsersPage() -> impl IntoView {
             // without it the text can be selected and copied as usual).
             {link.map(|link| {
                 let message = if link.contains("/invite/") {
-                    format!("Hello,\n\nI would like to invite you to join {service}, where we show what people asked of us and what we did about it.\n\nTo set up your account, open this link: {link}\n\nThe link works once, for 7 days. If it has expired, reply to this message and I will send you a new one.")
+                    format!("Hello,\n\nI would like to invite you to join {service}, where we show what people asked of us and what we did about it.\n\nTo set up your account, open this link: {link}\n\nThe link works once, for {} days. If it has expired, reply to this message and I will send you a new one.", super::INVITE_DAYS)
                 } else {
-                    format!("Hello,\n\nHere is a link to set a new password for your {service} account: {link}\n\nIt works once, for 24 hours. If you did not expect it, reply to this message.")
+                    format!("Hello,\n\nHere is a link to set a new password for your {service} account: {link}\n\nIt works once, for {} hours. If you did not expect it, reply to this message.", super::RESET_HOURS)
                 };
                 view! {
                     <div class="nhsuk-form-group" data-test="link-message">
@@ -367,7 +367,7 @@ pub fn AdminUsersPage() -> impl IntoView {
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
                     <h2 id="invite-heading">"Invite someone"</h2>
-                    <p>"We email the invitation to them, and show you its link too, in case it does not arrive. The link works once and expires after 7 days."</p>
+                    <p>{format!("We email the invitation to them, and show you its link too, in case it does not arrive. The link works once and expires after {} days.", super::INVITE_DAYS)}</p>
                     <form method="post" action="/admin/users/invite" novalidate aria-labelledby="invite-heading" data-test="invite-form">
                         <crate::forms::IdempotencyKey form="invite" />
                         <TextField form="invite" name="email" label="Their email address" kind="email" autocomplete="off" />
@@ -546,17 +546,17 @@ pub fn AuditLogPage() -> impl IntoView {
                         </select>
                     </div>
                     <div class="nhsuk-form-group">
-                        <label class="nhsuk-label" for="audit-action">"Action"</label>
+                        <label class="nhsuk-label" for="audit-action">"What happened"</label>
                         <select class="nhsuk-select" id="audit-action" name="action">
-                            <option value="" selected=filter.action.is_none()>"Any"</option>
-                            {page.actions.iter().map(|a| view! { <option value=a.clone() selected=selected(&filter.action, a)>{a.clone()}</option> }).collect_view()}
+                            <option value="" selected=filter.action.is_none()>"Anything"</option>
+                            {page.actions.iter().map(|(key, name)| view! { <option value=key.clone() selected=selected(&filter.action, key)>{name.clone()}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="nhsuk-form-group">
-                        <label class="nhsuk-label" for="audit-kind">"Record"</label>
+                        <label class="nhsuk-label" for="audit-kind">"Kind of record"</label>
                         <select class="nhsuk-select" id="audit-kind" name="record_kind">
                             <option value="" selected=filter.record_kind.is_none()>"Any"</option>
-                            {page.record_kinds.iter().map(|k| view! { <option value=k.clone() selected=selected(&filter.record_kind, k)>{k.clone()}</option> }).collect_view()}
+                            {page.record_kinds.iter().map(|(key, name)| view! { <option value=key.clone() selected=selected(&filter.record_kind, key)>{name.clone()}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="nhsuk-form-group">
@@ -572,18 +572,24 @@ pub fn AuditLogPage() -> impl IntoView {
                 <p>{format!("{} entr{}", page.total, if page.total == 1 { "y" } else { "ies" })}" · "<a href=csv_href data-test="audit-csv">"Download as CSV"</a></p>
                 <table class="nhsuk-table-responsive" data-test="audit-entries">
                     <thead class="nhsuk-table__head"><tr>
-                        <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Record"</th><th scope="col">"Before"</th><th scope="col">"After"</th>
+                        <th scope="col">"When"</th><th scope="col">"What happened"</th><th scope="col">"Before"</th><th scope="col">"After"</th>
                     </tr></thead>
                     <tbody class="nhsuk-table__body">
-                        {page.entries.into_iter().map(|e| view! {
-                            <tr class="nhsuk-table__row" data-test="audit-entry">
-                                <td class="nhsuk-table__cell">{display_time(&e.at)}</td>
-                                <td class="nhsuk-table__cell">{e.actor}" ("{e.actor_role}")"</td>
-                                <td class="nhsuk-table__cell">{e.action}</td>
-                                <td class="nhsuk-table__cell">{format!("{} {}", e.record_kind, e.record_id)}</td>
-                                <td class="nhsuk-table__cell">{e.before}</td>
-                                <td class="nhsuk-table__cell">{e.after}</td>
-                            </tr>
+                        {page.entries.into_iter().map(|e| {
+                            let record = match e.href {
+                                Some(href) => view! { <a href=href>{e.record}</a> }.into_any(),
+                                None => e.record.into_any(),
+                            };
+                            view! {
+                                <tr class="nhsuk-table__row" data-test="audit-entry">
+                                    <td class="nhsuk-table__cell">{display_time(&e.at)}</td>
+                                    <td class="nhsuk-table__cell" data-test="audit-sentence">
+                                        {format!("{}, {}, {} ", e.actor, e.actor_role, e.did)}{record}
+                                    </td>
+                                    <td class="nhsuk-table__cell">{e.before}</td>
+                                    <td class="nhsuk-table__cell">{e.after}</td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>

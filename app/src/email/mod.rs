@@ -22,6 +22,10 @@ pub use pages::{
 
 use crate::error::AppError;
 
+/// How long an unconfirmed subscription is kept before it is deleted, in days (stated on
+/// the subscribe page and in the confirmation email; enforced by the daily clear-out).
+pub const UNCONFIRMED_KEPT_DAYS: i64 = 7;
+
 /// What the email pages say after their forms worked (`?done=`).
 pub const NOTICES: crate::forms::Notices = &[
     (

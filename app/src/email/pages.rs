@@ -78,7 +78,7 @@ pub fn SubscribePage() -> impl IntoView {
                                     <TextField form="subscribe" name="email" label="Email address" kind="email" autocomplete="email" />
                                     <button class="nhsuk-button" type="submit" data-test="subscribe-button">"Get emails"</button>
                                 </form>
-                                <p class="nhsuk-body-s">"We keep your address only to send these emails, and delete it when you stop them (or after 7 days if you never confirm). See our "<a href="/privacy">"privacy notice"</a>"."</p>
+                                <p class="nhsuk-body-s">{format!("We keep your address only to send these emails, and delete it when you stop them (or after {} days if you never confirm). See our ", super::UNCONFIRMED_KEPT_DAYS)}<a href="/privacy">"privacy notice"</a>"."</p>
                             }.into_any(),
                         }}
                     </div>

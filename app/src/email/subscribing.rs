@@ -281,7 +281,7 @@ pub async fn subscribe(
                             crate::dates::display_time(&at),
                             topic.description
                         ),
-                        "Nothing will be sent until you confirm. If it was not you, ignore this email: the request is deleted after 7 days.".to_owned(),
+                        format!("Nothing will be sent until you confirm. If it was not you, ignore this email: the request is deleted after {} days.", super::UNCONFIRMED_KEPT_DAYS),
                     ],
                     action: Some((
                         "Confirm your subscription".to_owned(),

@@ -138,7 +138,8 @@ pub fn HomePage() -> impl IntoView {
                     <p>"Yes. The national data opt-out lets you choose that your confidential patient information is not used for research and planning. You can set or change it at any time in the NHS App, on the NHS website at "<a href="https://www.nhs.uk/your-nhs-data-matters/">"nhs.uk/your-nhs-data-matters"</a>" (another website), or by phoning 0300 303 5678."</p>
                     <p>"To stop information leaving your GP practice for purposes other than your care, ask your GP practice for a type 1 opt-out. "<a href="/contact#opt-out">"More about your choices"</a></p>
                     <h2>{intro.title.clone()}</h2>
-                    <div class="candour-prose" inner_html=intro.body.into_inner()></div>
+                    // The intro sits under its own heading: its sections are that heading's children.
+                    <div class="candour-prose" inner_html=intro.body.headings_below(2).into_inner()></div>
                 </div>
             </div>
             <h2>"The three parts of our social licence"</h2>

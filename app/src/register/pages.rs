@@ -127,9 +127,15 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                 "Every recommendation that members of the public made to the SDE, what we did about it, and where each one stands now."
             </p>
         })}
-        {filtered.then(|| view! {
+        // The progress figures count every status, so a status filter alone leaves them
+        // describing the whole register; any other filter narrows them.
+        {(chosen > query.status.len()).then(|| view! {
             <p class="nhsuk-body-s candour-meta" data-test="progress-filtered">
-                "The progress figures below describe only the recommendations that match your filters."
+                {if query.status.is_empty() {
+                    "The progress figures below describe only the recommendations that match your filters."
+                } else {
+                    "The progress figures below describe the recommendations that match your filters other than status."
+                }}
             </p>
         })}
         <ProgressSummary counts=status_counts />

@@ -97,8 +97,11 @@ pub async fn report_list(pool: &AnyPool, filter: ReportFilter) -> Result<ReportL
         let summary = row.into_summary();
         let period = summary
             .quarter
-            .clone()
+            .as_deref()
+            .filter(|_| summary.kind == "quarterly-summary")
+            .map(str::trim)
             .filter(|q| period_name(q).is_some())
+            .map(str::to_owned)
             .unwrap_or_else(|| quarter_of(&summary.date));
         by_period.entry(period).or_default().push(summary);
     }

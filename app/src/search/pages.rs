@@ -49,6 +49,9 @@ pub fn SearchPage() -> impl IntoView {
 pub fn LiveSearch(initial: SearchResults) -> impl IntoView {
     let (results, set_results) = signal(initial);
     let (text, set_text) = signal(results.get_untracked().query.q.clone());
+    // Whether the filter disclosure is open, kept across the results the typing brings:
+    // each new set is drawn afresh, and would otherwise close it under the person's hand.
+    let filters_open = RwSignal::new(false);
     let generation = StoredValue::new(0_u64);
     let on_input = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);
@@ -94,7 +97,7 @@ pub fn LiveSearch(initial: SearchResults) -> impl IntoView {
                     <button class="nhsuk-button nhsuk-u-margin-bottom-0" type="submit">"Search"</button>
                 </div>
             </div>
-            {move || view! { <ResultsView results=results.get() /> }}
+            {move || view! { <ResultsView results=results.get() filters_open /> }}
         </form>
     }
 }
@@ -118,8 +121,9 @@ fn follow_in_address(query: &crate::search::SearchQuery) {
     let _ = query;
 }
 
+/// `filters_open` carries the filter disclosure's state from one set of results to the next.
 #[component]
-fn ResultsView(results: SearchResults) -> impl IntoView {
+fn ResultsView(results: SearchResults, filters_open: RwSignal<bool>) -> impl IntoView {
     let SearchResults {
         query,
         total,
@@ -168,7 +172,15 @@ fn ResultsView(results: SearchResults) -> impl IntoView {
             <div class="nhsuk-grid-column-one-third">
                 // On phones, behind a disclosure so results come first (as on the register).
                 {(!facets.is_empty()).then(|| view! {
-                    <details class="candour-filter-disclosure" data-test="filter-disclosure">
+                    <details
+                        class="candour-filter-disclosure"
+                        data-test="filter-disclosure"
+                        prop:open=move || filters_open.get()
+                        on:toggle=move |event| {
+                            let element = event_target::<leptos::web_sys::Element>(&event);
+                            filters_open.set(element.has_attribute("open"));
+                        }
+                    >
                     <summary class="candour-filter-disclosure__summary">
                         {if chosen == 0 { "Filter".to_owned() } else { format!("Filter ({chosen} selected)") }}
                     </summary>

@@ -123,11 +123,12 @@ pub struct TermFile {
 pub struct PageFile {
     pub title: String,
     pub summary: String,
-    /// The day the page's content last changed (YYYY-MM-DD), shown as "Page last
-    /// updated"; without it, the day it was imported. Not part of what import compares,
-    /// and never exported (the database keeps the date).
+    /// The day the page's content last changed, a bare TOML date (`updated = 2026-06-30`),
+    /// shown as "Page last updated". Without it, an import dates a new or changed page the
+    /// day it is imported. A file that changes only this date changes only the date; the
+    /// export writes the date the database holds, so a round trip keeps it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated: Option<String>,
+    pub updated: Option<Day>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

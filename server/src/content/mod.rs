@@ -193,20 +193,6 @@ pub fn read_content(dir: &Path) -> anyhow::Result<ContentSet> {
     let values = read_documents::<TermFile>(&dir.join("values"), &mut errors)?;
     let priorities = read_documents::<TermFile>(&dir.join("priorities"), &mut errors)?;
     let pages = read_documents::<PageFile>(&dir.join("pages"), &mut errors)?;
-    for (path, page) in &pages {
-        if let Some(day) = page
-            .meta
-            .updated
-            .as_deref()
-            .filter(|d| !app::dates::is_iso_date(d))
-        {
-            errors.push(ContentError::new(
-                path,
-                None,
-                format!("updated must be a real date written YYYY-MM-DD, for example 2026-06-30 (not \"{day}\")"),
-            ));
-        }
-    }
     let recommendations =
         read_documents::<RecommendationFile>(&dir.join("recommendations"), &mut errors)?;
     let reports = read_documents::<ReportFile>(&dir.join("reports"), &mut errors)?;
@@ -409,21 +395,24 @@ async fn import_fixed_content(
             }
         }
     }
-    let stored: HashMap<String, String> = store::pages(tx)
-        .await?
-        .iter()
-        .map(|(slug, d)| Ok((slug.clone(), text(d)?)))
-        .collect::<anyhow::Result<_>>()?;
-    for (slug, page) in &content.pages {
-        // The date is not content: a file differing only in it is the same page.
-        let undated = Document {
+    // The date is compared apart from the content: a file without one, or a page edited
+    // in the browser (dated to the minute), is still the same page when the text is.
+    let undated = |page: &Document<PageFile>| {
+        text(&Document {
             meta: PageFile {
                 updated: None,
                 ..page.meta.clone()
             },
             body: page.body.clone(),
-        };
-        let file = text(&undated)?;
+        })
+    };
+    let stored: HashMap<String, String> = store::pages(tx)
+        .await?
+        .iter()
+        .map(|(slug, d)| Ok((slug.clone(), undated(d)?)))
+        .collect::<anyhow::Result<_>>()?;
+    for (slug, page) in &content.pages {
+        let file = undated(page)?;
         let changed_on = page
             .meta
             .updated
@@ -449,7 +438,11 @@ async fn import_fixed_content(
                 )
                 .await?;
             }
-            sync::Sync::Same => {}
+            sync::Sync::Same => {
+                if let Some(day) = &page.meta.updated {
+                    store::set_page_date(tx, slug, day).await?;
+                }
+            }
             sync::Sync::Conflict => conflict(report, format!("page {slug}")),
         }
     }

@@ -222,20 +222,20 @@ pub async fn terms(
 pub async fn pages(
     conn: &mut AnyConnection,
 ) -> Result<Vec<(String, Document<PageFile>)>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT slug, title, summary, body_md FROM pages ORDER BY slug")
+    let rows: Vec<(String, String, String, String, String)> =
+        sqlx::query_as("SELECT slug, title, summary, body_md, updated_at FROM pages ORDER BY slug")
             .fetch_all(conn)
             .await?;
     Ok(rows
         .into_iter()
-        .map(|(slug, title, summary, body)| {
+        .map(|(slug, title, summary, body, updated_at)| {
             (
                 slug,
                 Document {
                     meta: PageFile {
                         title,
                         summary,
-                        updated: None,
+                        updated: Day::parse(updated_at.get(..10).unwrap_or_default()),
                     },
                     body,
                 },
@@ -531,4 +531,22 @@ pub async fn glossary(conn: &mut AnyConnection) -> Result<Vec<GlossaryEntry>, sq
         .into_iter()
         .map(|(word, plain)| GlossaryEntry { word, plain })
         .collect())
+}
+
+/// Dates a page whose file changed only its `updated` date: the day it last changed, as
+/// the file says. A page already dated that day (to the minute, by a browser edit) is left.
+pub async fn set_page_date(
+    conn: &mut AnyConnection,
+    slug: &str,
+    day: &Day,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE pages SET updated_at = $1 WHERE slug = $2 AND substr(updated_at, 1, 10) <> $3",
+    )
+    .bind(format!("{day}T00:00:00Z"))
+    .bind(slug)
+    .bind(&day.0)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

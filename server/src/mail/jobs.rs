@@ -162,7 +162,7 @@ async fn staff_summary(conn: &mut AnyConnection, delivery: &Delivery) -> Result<
     }
     let message = Message {
         kind: "staff.summary",
-        subject: "What needs doing on Candour today".to_owned(),
+        subject: format!("What needs doing on {} today", delivery.service_name),
         paragraphs,
         action: Some(("Open the staff home".to_owned(), link(delivery, "/admin"))),
     };
@@ -233,7 +233,7 @@ async fn daily_summaries(conn: &mut AnyConnection, delivery: &Delivery) -> Resul
                 .flatten();
         if let Some(email) = email {
             let message = summary_of(
-                "Your daily summary from Candour",
+                &format!("Your daily summary from {}", delivery.service_name),
                 &held,
                 ("Open your account".to_owned(), link(delivery, "/account")),
             );
@@ -280,11 +280,12 @@ async fn weekly_summaries(
     Ok(())
 }
 
-/// Unconfirmed subscriptions and topics after 7 days, request records after a day, sent
+/// Unconfirmed subscriptions and topics after `UNCONFIRMED_KEPT_DAYS`, request records after a day, sent
 /// and failed email after 30 days, and messages nobody is waiting for after a day (addresses and
 /// what was sent are kept no longer than needed).
 async fn clear_out(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    let week_ago = timestamp(chrono::Utc::now() - chrono::Duration::days(7));
+    let week_ago =
+        timestamp(chrono::Utc::now() - chrono::Duration::days(app::email::UNCONFIRMED_KEPT_DAYS));
     let day_ago = timestamp(chrono::Utc::now() - chrono::Duration::days(1));
     let month_ago = timestamp(chrono::Utc::now() - chrono::Duration::days(30));
     for (statement, before) in [

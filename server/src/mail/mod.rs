@@ -29,10 +29,10 @@ impl std::fmt::Debug for Mailer {
 
 /// Checks the settings: `smtp_url` is `smtp://` (plain, or STARTTLS with `?tls=required`)
 /// or `smtps://` with optional `user:password@`; `from` is an address, with or without a
-/// name (`Candour <no-reply@example.org>`). Each error is one line for the config check.
+/// name (`Wessex SDE <no-reply@example.org>`). Each error is one line for the config check.
 pub fn mailer(smtp_url: Option<&str>, from: &str) -> Result<Mailer, String> {
     let from: Mailbox = from.parse().map_err(|_| {
-        "expected an email address, such as Candour <no-reply@example.org>".to_owned()
+        "expected an email address, such as Wessex SDE <no-reply@example.org>".to_owned()
     })?;
     let transport = match smtp_url.map(str::trim).filter(|u| !u.is_empty()) {
         None => None,

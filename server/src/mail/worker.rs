@@ -41,6 +41,9 @@ pub struct Delivery {
     /// `https://…`, for links in footers and headers.
     pub public_url: String,
     pub organisation: String,
+    /// The service's name as pages show it (`content/site.toml` `service_name`), for
+    /// subjects.
+    pub service_name: String,
 }
 
 #[derive(sqlx::FromRow)]

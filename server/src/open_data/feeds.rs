@@ -5,6 +5,7 @@ use app::{
         ssr::{latest_changes, reference_exists, ChangeScope},
         StatusChangeItem,
     },
+    site::SiteInfo,
     state::AppState,
 };
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
@@ -22,7 +23,7 @@ const FEED_LENGTH: i64 = 100;
 pub async fn all_changes(State(state): State<AppState>) -> Result<Response, Problem> {
     let changes = latest_changes(state.db.pool(), ChangeScope::All, FEED_LENGTH).await?;
     Ok(atom_response(build_feed(
-        &state.site.public_url,
+        &state.site,
         "Actions to Build Trust: every status change",
         "/actions/feed.atom",
         "/actions",
@@ -46,7 +47,7 @@ pub async fn one_recommendation(
     )
     .await?;
     Ok(atom_response(build_feed(
-        &state.site.public_url,
+        &state.site,
         &format!("Actions to Build Trust: {reference}"),
         &format!("/actions/{reference}/feed.atom"),
         &format!("/actions/{reference}"),
@@ -84,7 +85,9 @@ fn team_entry(
 }
 
 /// A feed around its entries: `path` is the feed's own address, `page` the page it follows.
-fn feed_of(public_url: &str, title: &str, path: &str, page: &str, entries: Vec<Entry>) -> Feed {
+/// Its author is the organisation that runs the service.
+fn feed_of(site: &SiteInfo, title: &str, path: &str, page: &str, entries: Vec<Entry>) -> Feed {
+    let public_url = &site.public_url;
     let mut feed = Feed::default();
     feed.set_id(format!("{public_url}{path}"));
     feed.set_title(Text::plain(title.to_owned()));
@@ -108,7 +111,7 @@ fn feed_of(public_url: &str, title: &str, path: &str, page: &str, entries: Vec<E
         ),
     ]);
     let mut author = Person::default();
-    author.set_name("Candour".to_owned());
+    author.set_name(site.organisation.clone());
     feed.set_authors(vec![author]);
     feed.set_lang(Some("en-GB".to_owned()));
     feed.set_entries(entries);
@@ -136,8 +139,8 @@ pub async fn reports(State(state): State<AppState>) -> Result<Response, Problem>
         })
         .collect();
     Ok(atom_response(feed_of(
-        public_url,
-        "Candour: reports",
+        &state.site,
+        &format!("{}: reports", state.site.service_name),
         "/reports/feed.atom",
         "/reports",
         entries,
@@ -163,8 +166,8 @@ pub async fn policies(State(state): State<AppState>) -> Result<Response, Problem
         })
         .collect();
     Ok(atom_response(feed_of(
-        public_url,
-        "Candour: policies",
+        &state.site,
+        &format!("{}: policies", state.site.service_name),
         "/policies/feed.atom",
         "/policies",
         entries,
@@ -196,13 +199,17 @@ pub fn entry_id(public_url: &str, change: &StatusChangeItem) -> String {
     )
 }
 
+/// A feed of status changes: `self_path` is the feed's own address, `page_path` the page
+/// it follows. Its author is the organisation that runs the service; each entry's, the team
+/// that recorded the change.
 pub fn build_feed(
-    public_url: &str,
+    site: &SiteInfo,
     title: &str,
     self_path: &str,
     page_path: &str,
     changes: &[StatusChangeItem],
 ) -> Feed {
+    let public_url = &site.public_url;
     let entries: Vec<Entry> = changes
         .iter()
         .map(|change| {
@@ -249,7 +256,7 @@ pub fn build_feed(
         ),
     ]);
     let mut author = Person::default();
-    author.set_name("Candour".to_owned());
+    author.set_name(site.organisation.clone());
     feed.set_authors(vec![author]);
     feed.set_lang(Some("en-GB".to_owned()));
     feed.set_entries(entries);

@@ -598,15 +598,28 @@ async fn the_audit_log_records_changes_filters_them_and_exports_csv() {
     let page = admin.get("/admin/audit?action=account.role-changed").await;
     assert_eq!(page.status, 200);
     assert_eq!(page.body.matches("data-test=\"audit-entry\"").count(), 1);
-    assert!(page.body.contains("role critical_friend") && page.body.contains("role editor"));
+    assert!(
+        page.body.contains("role Digital Critical Friend")
+            && page.body.contains("role Editor (PPIE team)"),
+        "role names as people say them: {}",
+        page.body
+    );
+    assert!(page.body.contains(
+        "Administrator, changed the role of <a href=\"/admin/users#accounts-heading\">the account of Test Digital Critical Friend"
+    ));
+    assert!(!page.body.contains("account.role-changed</td>"));
     let csv = admin.get("/admin/audit.csv").await;
     assert!(csv.headers["content-type"]
         .to_str()
         .unwrap()
         .starts_with("text/csv"));
     let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
-    let actions: Vec<String> = reader.records().map(|r| r.unwrap()[4].to_owned()).collect();
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let actions: Vec<&str> = records.iter().map(|r| &r[4]).collect();
     assert_eq!(actions, vec!["account.role-changed", "invitation.created"]);
+    assert!(records[0][7]
+        .starts_with("changed the role of the account of Test Digital Critical Friend"));
+    assert!(records[1][7].starts_with("sent an invitation (number "));
     assert!(csv.body.contains(&format!("(account {})", me.id)));
 }
 

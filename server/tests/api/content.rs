@@ -344,3 +344,43 @@ async fn an_edited_report_file_adds_a_revision_with_a_diff() {
         .await;
     assert!(update.is_err(), "revisions are append-only");
 }
+
+#[tokio::test]
+async fn a_pages_date_survives_export_and_a_date_only_change_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&content_dir(), &content);
+    let db = fresh_db(dir.path()).await;
+    import_dir(&db, &content).await.unwrap();
+    let date = async |db: &Database| -> String {
+        sqlx::query_scalar("SELECT substr(updated_at, 1, 10) FROM pages WHERE slug = 'contact'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(date(&db).await, "2026-11-30");
+    // The export writes the date as a bare TOML date, as the file had it.
+    let exported = dir.path().join("exported");
+    export_dir(&db, &exported).await.unwrap();
+    let file = std::fs::read_to_string(exported.join("pages/contact.md")).unwrap();
+    assert!(file.contains("\nupdated = 2026-11-30\n"), "{file}");
+    // A file whose only change is its date changes the page's date, and nothing else.
+    let path = content.join("pages/contact.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("updated = 2026-11-30", "updated = 2026-12-01"),
+    )
+    .unwrap();
+    import_dir(&db, &content).await.unwrap();
+    assert_eq!(date(&db).await, "2026-12-01");
+    // A date that is not a date is refused with the file named, and nothing changes.
+    std::fs::write(
+        &path,
+        text.replace("updated = 2026-11-30", "updated = \"last week\""),
+    )
+    .unwrap();
+    let error = import_dir(&db, &content).await.unwrap_err().to_string();
+    assert!(error.contains("contact.md"), "{error}");
+    assert_eq!(date(&db).await, "2026-12-01");
+}

@@ -63,6 +63,24 @@ async fn the_home_page_opens_with_what_happened_and_how_to_find_it() {
     assert!(home.contains("href=\"/you-said-we-did\" class=\"nhsuk-header__navigation-link\""));
     // The service is named by its task, and by the site's own setting.
     assert!(home.contains("<span class=\"nhsuk-header__service-name\">You said, we did</span>"));
+    // The social licence's explanation has its own heading, and its sections sit beneath
+    // it (h3), not beside it.
+    let intro = home
+        .find(">Our social licence: how we earn your trust</h2>")
+        .unwrap();
+    let parts = home
+        .find(">The three parts of our social licence</h2>")
+        .unwrap();
+    let explanation = &home[intro..parts];
+    assert!(
+        explanation.contains("Why trust matters</h3>"),
+        "{explanation}"
+    );
+    assert_eq!(
+        explanation.matches("<h2").count(),
+        1,
+        "only the next part's: {explanation}"
+    );
 }
 
 #[tokio::test]
@@ -143,4 +161,63 @@ async fn a_page_says_when_its_content_last_changed_in_words() {
         "the file's own date"
     );
     assert!(!contact.contains("Page last updated: 20"), "never ISO");
+}
+
+#[tokio::test]
+async fn feeds_are_named_by_the_service_and_written_by_its_organisation() {
+    let app = spawn_app().await;
+    for (path, title) in [
+        ("/reports/feed.atom", "You said, we did: reports"),
+        ("/policies/feed.atom", "You said, we did: policies"),
+        (
+            "/actions/feed.atom",
+            "Actions to Build Trust: every status change",
+        ),
+    ] {
+        let feed = feed_rs::parser::parse(app.get(path).await.body.as_bytes()).unwrap();
+        assert_eq!(feed.title.unwrap().content, title, "{path}");
+        let authors: Vec<String> = feed.authors.into_iter().filter_map(|a| a.name).collect();
+        assert_eq!(authors, vec!["Wessex Secure Data Environment"], "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_progress_note_says_what_the_figures_describe() {
+    let app = spawn_app().await;
+    // A status filter alone leaves the figures describing the whole register: no note.
+    let status_only = app.get("/actions?status=in-progress").await.body;
+    assert!(status_only.contains("data-test=\"results-summary\""));
+    assert!(!status_only.contains("data-test=\"progress-filtered\""));
+    let narrowed = app.get("/actions?engagement=public-panel").await.body;
+    assert!(
+        texts(&narrowed, "progress-filtered")[0].contains("only the recommendations that match")
+    );
+    let both = app
+        .get("/actions?engagement=public-panel&status=in-progress")
+        .await
+        .body;
+    assert!(texts(&both, "progress-filtered")[0].contains("other than status"));
+}
+
+#[tokio::test]
+async fn the_time_limits_people_are_told_are_the_ones_kept() {
+    let app = spawn_app().await;
+    let days = app::email::UNCONFIRMED_KEPT_DAYS;
+    // The privacy notice is content, written by the team: it must agree with the clear-out.
+    let privacy = app.get("/privacy").await.body;
+    assert!(privacy.contains(&format!("we delete your address after {days} days")));
+    assert!(privacy.contains(&format!("or {days} days if they never confirm")));
+    let subscribe = app.get("/subscribe?topic=register").await.body;
+    assert!(subscribe.contains(&format!("or after {days} days if you never confirm")));
+    let browser = app.browser();
+    let form = [("email", "nobody@example.org")];
+    let reply = browser.post("/forgot-password", &form).await;
+    assert!(
+        reply.body.contains(&format!(
+            "The link works once, for {} hours.",
+            app::accounts::RESET_HOURS
+        )),
+        "{}",
+        reply.body
+    );
 }

@@ -476,8 +476,8 @@ async fn a_followed_recommendation_in_the_daily_summary_arrives_as_one_email() {
         .iter()
         .find(|email| email.envelope_to == editor_user.email)
         .expect("the staff summary");
-    assert_eq!(staff.subject, "What needs doing on Candour today");
-    assert_eq!(summary.subject, "Your daily summary from Candour");
+    assert_eq!(staff.subject, "What needs doing on You said, we did today");
+    assert_eq!(summary.subject, "Your daily summary from You said, we did");
     assert!(summary.text.contains("SH-1") && summary.text.contains("SH-2"));
     assert_eq!(app.scalar_i64("SELECT COUNT(*) FROM digest_items").await, 0);
 }
@@ -488,6 +488,7 @@ fn delivery(app: &crate::helpers::TestApp) -> server::mail::Delivery {
         mailer: server::mail::mailer(None, "Candour <no-reply@example.org>").unwrap(),
         public_url: "http://127.0.0.1:3000".to_owned(),
         organisation: "Wessex Secure Data Environment".to_owned(),
+        service_name: app::site::DEFAULT_SERVICE_NAME.to_owned(),
     }
 }
 

@@ -304,6 +304,12 @@ async fn an_invitation_sent_twice_is_one_invitation_and_one_email() {
         .find("id=\"link-message\"")
         .expect("a message to send")..];
     assert!(message.contains("To set up your account, open this link: http"));
+    // Every time limit the pages state is the one the links keep.
+    let days = app::accounts::INVITE_DAYS;
+    assert!(message.contains(&format!("The link works once, for {days} days.")));
+    assert!(page.contains(&format!(
+        "The link works once and expires after {days} days."
+    )));
     assert_ne!(
         hidden(&first.body, "idempotency_key"),
         key,

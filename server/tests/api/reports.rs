@@ -103,3 +103,31 @@ async fn reports_are_searchable() {
     assert!(results["total"].as_i64().unwrap() >= 1);
     assert_eq!(results["hits"][0]["kind"], "report");
 }
+
+#[tokio::test]
+async fn only_a_quarterly_summary_is_grouped_by_its_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    crate::content::copy_dir(&crate::helpers::content_dir(), &content);
+    // A project report given a quarter by mistake is still grouped by its own date
+    // (March 2024), not with the quarterly summary of that quarter.
+    let path = content.join("reports/public-panel-report.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(
+            "date = 2024-03-12",
+            "date = 2024-03-12\nquarter = \"2026 Q1\"",
+        ),
+    )
+    .unwrap();
+    let app = crate::helpers::spawn_app_with_content(&content).await;
+    let page = app.get("/reports").await.body;
+    let report = page.find("/reports/public-panel-report").unwrap();
+    let heading = page[..report].rfind("<h2").unwrap();
+    assert!(
+        page[heading..report].contains(">January to March 2024</h2>"),
+        "{}",
+        &page[heading..report]
+    );
+}

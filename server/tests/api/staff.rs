@@ -137,6 +137,27 @@ async fn a_status_change_is_checked_then_joins_the_public_history_and_the_audit_
             .await;
         assert_eq!(entries, 1, "{action}");
     }
+    // The audit log says it in words, links to the recommendation and names the status as
+    // the register shows it.
+    let status_name: String = sqlx::query_scalar("SELECT name FROM statuses WHERE key = $1")
+        .bind(new_status)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let log = admin
+        .get("/admin/audit?action=recommendation.status-changed")
+        .await
+        .body;
+    assert!(
+        log.contains("Editor (PPIE team), changed the status of <a href=\"/actions/SH-1\">recommendation SH-1</a>"),
+        "{log}"
+    );
+    assert!(log.contains(&format!("status {status_name} on ")), "{log}");
+    assert!(!log.contains(&format!("status {new_status}")));
+    assert!(log.contains("<option value=\"recommendation.status-changed\" selected>Recommendation: status changed</option>")
+        || log.contains("<option selected value=\"recommendation.status-changed\">Recommendation: status changed</option>")
+        || log.contains(">Recommendation: status changed</option>"));
 }
 
 #[tokio::test]

@@ -303,6 +303,7 @@ async fn a_subscriber_changes_topics_and_frequency_and_gets_a_weekly_summary() {
         mailer: server::mail::mailer(None, "Candour <no-reply@example.org>").unwrap(),
         public_url: "http://127.0.0.1:3000".to_owned(),
         organisation: "Wessex Secure Data Environment".to_owned(),
+        service_name: app::site::DEFAULT_SERVICE_NAME.to_owned(),
     })
     .await
     .unwrap();
@@ -344,6 +345,7 @@ async fn unconfirmed_addresses_are_deleted_after_seven_days() {
         mailer: server::mail::mailer(None, "Candour <no-reply@example.org>").unwrap(),
         public_url: "http://127.0.0.1:3000".to_owned(),
         organisation: "Wessex Secure Data Environment".to_owned(),
+        service_name: app::site::DEFAULT_SERVICE_NAME.to_owned(),
     })
     .await
     .unwrap();
@@ -381,6 +383,7 @@ async fn on_postgresql_two_instances_send_each_email_exactly_once() {
             mailer: server::mail::mailer(Some(&url), "Candour <no-reply@example.org>").unwrap(),
             public_url: "http://127.0.0.1:3000".to_owned(),
             organisation: "Wessex Secure Data Environment".to_owned(),
+            service_name: app::site::DEFAULT_SERVICE_NAME.to_owned(),
         }))
     };
     const SUBSCRIBERS: usize = 60;

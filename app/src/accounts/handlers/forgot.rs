@@ -101,7 +101,7 @@ pub async fn forgot_password(
     tokio::time::sleep_until(started + ANSWER_TIME).await;
     let mut reply = reply;
     reply.feedback.outcome = Some(
-        "If there is an account for that address, we have sent it a link to set a new password. The link works once, for 24 hours. Check your email, including any spam folder.".to_owned(),
+        format!("If there is an account for that address, we have sent it a link to set a new password. The link works once, for {} hours. Check your email, including any spam folder.", crate::accounts::RESET_HOURS),
     );
     reply.forget_value("email");
     Ok(reply.again(&state, StatusCode::OK).await)

@@ -3,7 +3,10 @@
 
 use sqlx::AnyConnection;
 
-use super::users::shown_name as users_display;
+use super::{
+    audit_words::{self, Names},
+    users::shown_name as users_display,
+};
 use crate::{
     accounts::{AuditEntry, AuditFilter, AuditPage, Viewer},
     db::Database,
@@ -73,7 +76,14 @@ struct EntryRow {
     after: String,
 }
 
-fn entry(row: EntryRow) -> AuditEntry {
+fn entry(row: EntryRow, names: &Names) -> AuditEntry {
+    let worded = audit_words::word(
+        names,
+        row.actor_id,
+        &row.action,
+        &row.record_kind,
+        &row.record_id,
+    );
     AuditEntry {
         id: row.id,
         at: row.at,
@@ -82,13 +92,54 @@ fn entry(row: EntryRow) -> AuditEntry {
             row.display_name.as_deref(),
             row.state.as_deref(),
         ),
-        actor_role: row.actor_role,
+        actor_role: audit_words::role_name(&row.actor_role),
         action: row.action,
+        did: worded.did,
+        record: worded.record,
+        href: worded.href,
         record_kind: row.record_kind,
         record_id: row.record_id,
-        before: row.before,
-        after: row.after,
+        before: audit_words::plain(names, &row.before),
+        after: audit_words::plain(names, &row.after),
     }
+}
+
+/// The names of what the log's entries mention. Every table read is small (policies,
+/// reports, engagements, content, statuses, accounts), so it is read whole, once a page.
+async fn names(db: &Database) -> Result<Names, sqlx::Error> {
+    let pool = db.pool();
+    let pairs = |sql: &'static str| sqlx::query_as::<_, (String, String)>(sql).fetch_all(pool);
+    let numbered = |sql: &'static str| sqlx::query_as::<_, (i64, String)>(sql).fetch_all(pool);
+    let mut content = std::collections::HashMap::new();
+    for (kind, sql) in [
+        ("value", "SELECT slug, name FROM core_values"),
+        ("priority", "SELECT slug, name FROM research_priorities"),
+        ("page", "SELECT slug, title FROM pages"),
+    ] {
+        for (key, name) in pairs(sql).await? {
+            content.insert((kind.to_owned(), key), name);
+        }
+    }
+    let accounts = numbered("SELECT id, display_name FROM users")
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id, users_display(Some(id), Some(&name), None)))
+        .collect();
+    Ok(Names {
+        policies: numbered("SELECT id, title FROM policies").await?.into_iter().collect(),
+        comment_versions: sqlx::query_as::<_, (i64, i64)>(
+            "SELECT c.id, v.number FROM policy_comments c JOIN policy_versions v ON v.id = c.version_id",
+        )
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect(),
+        reports: numbered("SELECT id, title FROM reports").await?.into_iter().collect(),
+        engagements: pairs("SELECT key, name FROM engagements").await?.into_iter().collect(),
+        content,
+        statuses: pairs("SELECT key, name FROM statuses").await?.into_iter().collect(),
+        accounts,
+    })
 }
 
 const SELECT_ENTRIES: &str = "SELECT a.id, a.at, a.actor_id, u.display_name, u.state, a.actor_role, a.action, \
@@ -106,11 +157,12 @@ pub async fn page(db: &Database, filter: &AuditFilter) -> Result<AuditPage, sqlx
         " ORDER BY a.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
         (page - 1) * PAGE_SIZE
     ));
+    let names = names(db).await?;
     let entries = select
         .fetch_all::<EntryRow>(db.pool())
         .await?
         .into_iter()
-        .map(entry)
+        .map(|row| entry(row, &names))
         .collect();
     let actors: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT DISTINCT a.actor_id, u.display_name, u.state FROM audit_log a JOIN users u ON u.id = a.actor_id \
@@ -118,13 +170,29 @@ pub async fn page(db: &Database, filter: &AuditFilter) -> Result<AuditPage, sqlx
     )
     .fetch_all(db.pool())
     .await?;
-    let actions = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
-        .fetch_all(db.pool())
-        .await?;
-    let record_kinds =
-        sqlx::query_scalar("SELECT DISTINCT record_kind FROM audit_log ORDER BY record_kind")
+    let worded = |keys: Vec<String>, name: fn(&str) -> String| -> Vec<(String, String)> {
+        let mut named: Vec<(String, String)> = keys
+            .into_iter()
+            .map(|key| {
+                let n = name(&key);
+                (key, n)
+            })
+            .collect();
+        named.sort_by(|a, b| a.1.cmp(&b.1));
+        named
+    };
+    let actions = worded(
+        sqlx::query_scalar("SELECT DISTINCT action FROM audit_log")
             .fetch_all(db.pool())
-            .await?;
+            .await?,
+        audit_words::action_name,
+    );
+    let record_kinds = worded(
+        sqlx::query_scalar("SELECT DISTINCT record_kind FROM audit_log")
+            .fetch_all(db.pool())
+            .await?,
+        audit_words::record_kind_name,
+    );
     Ok(AuditPage {
         entries,
         total,
@@ -150,6 +218,7 @@ pub async fn csv(db: &Database, filter: &AuditFilter) -> anyhow::Result<String> 
     push_filters(&mut select, filter);
     select.push(" ORDER BY a.id");
     let rows = select.fetch_all::<EntryRow>(db.pool()).await?;
+    let names = names(db).await?;
     // A byte-order mark for Excel, and cells that would run as formulas written as text
     // (a display name is chosen by its owner).
     let mut writer = csv::Writer::from_writer(crate::text::UTF8_BOM.as_bytes().to_vec());
@@ -161,11 +230,13 @@ pub async fn csv(db: &Database, filter: &AuditFilter) -> anyhow::Result<String> 
         "action",
         "record_kind",
         "record_id",
+        "what_happened",
         "before",
         "after",
     ])?;
     for row in rows {
-        let e = entry(row);
+        let e = entry(row, &names);
+        let what_happened = format!("{} {}", e.did, e.record);
         writer.write_record(
             [
                 e.id.to_string(),
@@ -175,6 +246,7 @@ pub async fn csv(db: &Database, filter: &AuditFilter) -> anyhow::Result<String> 
                 e.action,
                 e.record_kind,
                 e.record_id,
+                what_happened,
                 e.before,
                 e.after,
             ]

@@ -15,8 +15,7 @@ use crate::{
     db::Database,
 };
 
-pub const INVITE_DAYS: i64 = 7;
-pub const RESET_HOURS: i64 = 24;
+pub use crate::accounts::{INVITE_DAYS, RESET_HOURS};
 
 fn new_token() -> String {
     let mut bytes = [0u8; 32];

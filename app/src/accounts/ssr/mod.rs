@@ -2,6 +2,7 @@
 //! the audit log, and working out who is making a request.
 
 pub mod audit;
+pub mod audit_words;
 pub mod drafts;
 pub mod emails;
 pub mod links;
