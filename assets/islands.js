@@ -1,5 +1,6 @@
-// Candour's island loader (and the unsaved-changes warning). Pages without an interactive island download no JavaScript
-// beyond this file and no WebAssembly at all; pages with one load the wasm bundle and
+// Candour's island loader, and the small behaviours every page may use (unsaved-changes
+// warning, copy buttons, Show password). Pages without an interactive island download no
+// JavaScript beyond this file and no WebAssembly at all; pages with one load the wasm bundle and
 // hydrate each <leptos-island> in document order (as Leptos's own loader does).
 // Forms marked data-unsaved-warning (the report editor, a recommendation's response): the
 // browser asks before leaving a page whose changes were not saved. (A module script runs
@@ -56,6 +57,22 @@ for (const button of document.querySelectorAll("button[data-copy-from]")) {
   });
 }
 
+// "Copy link to this page" (the register): copies the address, filters and all.
+for (const box of document.querySelectorAll("[data-copy-page]")) {
+  const button = box.querySelector("button");
+  const status = box.querySelector('[role="status"]');
+  if (!button || !navigator.clipboard) continue;
+  box.hidden = false;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      status.textContent = "Link copied. You can paste it into an email or message.";
+    } catch {
+      status.textContent = "Your browser did not let us copy the link. Copy it from the address bar.";
+    }
+  });
+}
+
 // "Show password" beside each password box (the GOV.UK password input pattern): only where
 // JavaScript runs; without it the box stays a password box. The box goes back to hidden
 // before the form is sent, so a browser never stores it as plain text.
@@ -92,7 +109,11 @@ for (const input of document.querySelectorAll('input[type="password"]')) {
 }
 
 (() => {
-  if (!document.querySelector("leptos-island")) return;
+  // Without an island, everything this page runs has run: no WebAssembly is fetched.
+  if (!document.querySelector("leptos-island")) {
+    document.documentElement.dataset.hydrated = "true";
+    return;
+  }
   const childrenCallbacks = [];
 
   async function hydrateIsland(el, id, mod) {

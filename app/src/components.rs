@@ -234,43 +234,22 @@ fn Refused(error: AppError) -> impl IntoView {
     }
 }
 
-/// A link that copies the page's address, for sharing a filtered view of the register.
-/// Without JavaScript the button stays hidden: the address bar does the same job.
-#[island]
+/// A button that copies the page's address, for sharing a filtered view of the register.
+/// `assets/islands.js` shows it and copies (a few lines: no WebAssembly for this); without
+/// JavaScript, or where the browser cannot copy, it stays hidden and the address bar does
+/// the same job.
+#[component]
 pub fn CopyLinkButton() -> impl IntoView {
-    let (ready, set_ready) = signal(false);
-    let (message, set_message) = signal(String::new());
-    Effect::new(move |_| set_ready.set(true));
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let window = leptos::prelude::window();
-            let href = window.location().href().unwrap_or_default();
-            let promise = window.navigator().clipboard().write_text(&href);
-            leptos::task::spawn_local(async move {
-                let done = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-                set_message.set(if done {
-                    "Link copied. You can paste it into an email or message.".to_owned()
-                } else {
-                    "Your browser did not let us copy the link. Copy it from the address bar."
-                        .to_owned()
-                });
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        set_message.set(String::new());
-    };
     view! {
-        <div class="candour-copy-link" hidden=move || !ready.get()>
+        <div class="candour-copy-link" data-copy-page="" hidden>
             <button
                 type="button"
                 class="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
                 data-test="copy-link"
-                on:click=copy
             >
                 "Copy link to this page"
             </button>
-            <p class="nhsuk-body-s" role="status" data-test="copy-link-status">{message}</p>
+            <p class="nhsuk-body-s" role="status" data-test="copy-link-status"></p>
         </div>
     }
 }

@@ -5,6 +5,7 @@
 //! components ship to the browser as wasm.
 
 pub mod accounts;
+pub mod assets;
 pub mod components;
 pub mod content;
 pub mod dates;
@@ -95,13 +96,13 @@ pub fn shell(options: LeptosOptions) -> AnyView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <link rel="stylesheet" href="/assets/nhsuk.css" />
-                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
+                <link rel="stylesheet" href=assets::path("/assets/nhsuk.css") />
+                <link rel="stylesheet" href=assets::path(&format!("/{}/{}.css", options.site_pkg_dir, options.output_name)) />
                 <link rel="icon" href="/assets/nhsuk/images/favicon.svg" type="image/svg+xml" />
                 <link rel="icon" href="/assets/nhsuk/images/favicon.ico" sizes="48x48" />
                 // Instead of <HydrationScripts/>, which makes every page fetch the wasm:
                 // assets/islands.js loads it only on pages that have an island.
-                <script type="module" src="/assets/islands.js"></script>
+                <script type="module" src=assets::path("/assets/islands.js")></script>
                 <MetaTags />
             </head>
             <body>

@@ -63,13 +63,13 @@ test.describe("without JavaScript", () => {
     expect(count).toBeLessThan(20);
     await register.goToSection("Our values");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Our core values");
-    // The copy-link island stays hidden when it cannot work.
+    // The copy-link button stays hidden when it cannot work.
     await expect(page.locator("[data-test=copy-link]")).toBeHidden();
   });
 });
 
 test.describe("with JavaScript", () => {
-  test("navigation works and the copy-link island hydrates and responds", async ({ page, context }) => {
+  test("navigation works and the copy-link button responds", async ({ page, context }) => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     const register = new RegisterPage(page);
     await page.goto("/");
@@ -114,5 +114,21 @@ test.describe("search", () => {
     expect(page.url()).toContain("/search");
     await expect(page.locator("[data-test=search-hit] mark").first()).toBeVisible();
     await shell.expectNoAxeViolations();
+  });
+});
+
+test.describe("page weight", () => {
+  test("pages without an island fetch no WebAssembly; the search page does", async ({ page }) => {
+    const fetched: string[] = [];
+    page.on("request", (request) => fetched.push(request.url()));
+    for (const path of ["/", "/actions", "/actions/PP-1", "/reports", "/policies", "/you-said-we-did"]) {
+      await page.goto(path);
+      await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+    }
+    const wasm = (url: string) => url.endsWith(".wasm") || /\/pkg\/candour[^/]*\.js$/.test(url);
+    expect(fetched.filter(wasm)).toEqual([]);
+    await page.goto("/search?q=data");
+    await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+    expect(fetched.some(wasm)).toBeTruthy();
   });
 });

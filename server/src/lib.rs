@@ -13,3 +13,4 @@ pub mod router;
 pub mod serve;
 pub mod startup;
 pub mod telemetry;
+pub mod validators;

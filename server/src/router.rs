@@ -14,10 +14,7 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{
-    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
-    timeout::TimeoutLayer,
-};
+use tower_http::{compression::CompressionLayer, services::ServeDir, timeout::TimeoutLayer};
 
 /// Largest request body accepted (forms and server function calls are far smaller).
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -28,13 +25,17 @@ pub fn build(state: AppState) -> Router {
     let site_root = state.options.site_root.to_string();
     let site = state.site.clone();
     let context = move || provide_context(site.clone());
+    // Hashed names are sent as stored at build time, brotli or gzip, and kept for a year;
+    // the plain names (images, fonts, a page cached before a deploy) for an hour.
+    let files = |folder: &str| {
+        ServeDir::new(format!("{site_root}/{folder}"))
+            .precompressed_br()
+            .precompressed_gzip()
+    };
     let assets = Router::new()
-        .nest_service("/pkg", ServeDir::new(format!("{site_root}/pkg")))
-        .nest_service("/assets", ServeDir::new(format!("{site_root}/assets")))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=3600"),
-        ));
+        .nest_service("/pkg", files("pkg"))
+        .nest_service("/assets", files("assets"))
+        .layer(middleware::from_fn(asset_cache_life));
     // Sessions are read only where someone may be signed in: pages, server functions and
     // forms. Assets, health and open data never touch the session store.
     let with_sessions = Router::new()
@@ -57,6 +58,7 @@ pub fn build(state: AppState) -> Router {
         .merge(assets)
         .merge(with_sessions)
         .layer(middleware::from_fn(safe_html))
+        .layer(middleware::from_fn(crate::validators::public_pages))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(bounded_bodies))
         .layer(TimeoutLayer::with_status_code(
@@ -95,6 +97,24 @@ fn session_layer(
         ))
         // Every request renews the idle timeout, so activity keeps a session alive.
         .with_always_save(true)
+}
+
+/// How long a browser may keep a file: a year, never asking again, for a content-hashed
+/// name (RFC 8246 `immutable`); an hour for anything else.
+async fn asset_cache_life(request: Request, next: Next) -> Response {
+    let hashed = app::assets::is_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL) {
+        let life = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=3600"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(life));
+    }
+    response
 }
 
 /// 200 when the database answers and takes a write; 503 naming which failed.

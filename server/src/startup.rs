@@ -86,6 +86,7 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("listening on {}", config.addr))?;
+        app::assets::load(&config.site_dir)?;
         let options = LeptosOptions::builder()
             .output_name(Arc::<str>::from("candour"))
             .site_root(config.site_dir.display().to_string())

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod authorization;
+mod caching;
 mod content;
 mod content_editing;
 mod first_minute;

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Page weight: the bytes a browser fetches for each public page, compressed as served, on a
+first visit (empty cache) and on a repeat visit (the page opened after another page of the
+site). Drives Debian's Chromium with Playwright (bench/weight.mjs) against the release
+build with the seeded content. Goals (issue 18): a first visit <= 150 KB, a repeat visit
+<= 20 KB, and no WebAssembly where a page has no island.
+Run from the repository root after scripts/build: `python3 bench/weight.py`
+(BENCH_BINARY picks another build).
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from common import wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+BINARY = Path(os.environ.get("BENCH_BINARY", ROOT / "target/release/candour"))
+PORT = 3214
+PAGES = ["/", "/actions", "/actions?status=in-progress", "/actions/PP-17", "/you-said-we-did",
+         "/reports", "/reports/quarterly-summary-2026-q3", "/policies/data-access",
+         "/search?q=data", "/values"]
+FIRST_GOAL, REPEAT_GOAL = 150_000, 20_000
+
+
+def main():
+    if not BINARY.exists():
+        sys.exit(f"{BINARY} is missing: run scripts/build first")
+    with tempfile.TemporaryDirectory() as data:
+        env = dict(os.environ, CANDOUR_ADDR=f"127.0.0.1:{PORT}", CANDOUR_DATA_DIR=data,
+                   CANDOUR_CONTENT_DIR=str(ROOT / "content"), CANDOUR_SITE_DIR=str(ROOT / "target/site"),
+                   CANDOUR_PUBLIC_URL=f"http://127.0.0.1:{PORT}", RUST_LOG="warn")
+        server = subprocess.Popen([str(BINARY)], env=env, stdout=subprocess.DEVNULL)
+        try:
+            wait_for(PORT)
+            out = subprocess.run(["node", str(ROOT / "bench/weight.mjs"), f"http://127.0.0.1:{PORT}", *PAGES],
+                                 cwd=ROOT, check=True, capture_output=True, text=True,
+                                 env=dict(os.environ, NODE_PATH=str(ROOT / "node_modules"))).stdout
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait()
+    print("| page | first visit KB | requests | WebAssembly | repeat visit KB | met |")
+    print("|---|---|---|---|---|---|")
+    worst_first = worst_repeat = 0
+    for line in out.splitlines():
+        row = json.loads(line)
+        first, repeat = row["first"], row["repeat"]
+        wasm = any(path.endswith(".wasm") for path, _ in first["files"])
+        met = first["total"] <= FIRST_GOAL and repeat["total"] <= REPEAT_GOAL
+        worst_first, worst_repeat = max(worst_first, first["total"]), max(worst_repeat, repeat["total"])
+        print(f"| `{row['path']}` | {first['total'] / 1000:.1f} | {len(first['files'])} | "
+              f"{'yes' if wasm else 'no'} | {repeat['total'] / 1000:.1f} | {'yes' if met else 'no'} |")
+    print(f"\nlargest first visit {worst_first / 1000:.1f} KB (goal {FIRST_GOAL // 1000}), "
+          f"largest repeat visit {worst_repeat / 1000:.1f} KB (goal {REPEAT_GOAL // 1000})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+//! What browsers may keep: public pages revalidated with a strong ETag, private pages never
+//! kept, and the site's own files by content-hashed name, precompressed and kept a year.
+
+use app::accounts::Role;
+
+use crate::helpers::{content_dir, spawn_app, spawn_app_configured, TestApp};
+
+async fn fetch(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app.client.get(format!("{}{path}", app.address));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_public_page_is_revalidated_with_a_strong_etag_and_304() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/actions",
+        "/actions/PP-1",
+        "/reports",
+        "/search?q=data",
+    ] {
+        let first = fetch(&app, path, &[]).await;
+        let tag = header(&first, "etag");
+        assert!(
+            tag.starts_with('"') && tag.ends_with('"'),
+            "{path}: a strong tag, {tag}"
+        );
+        assert_eq!(header(&first, "cache-control"), "no-cache", "{path}");
+        assert!(header(&first, "vary").contains("Cookie"), "{path}");
+        // No per-response nonce: its inline scripts are allowed by their hashes.
+        let policy = header(&first, "content-security-policy");
+        assert!(
+            !policy.contains("nonce") && policy.contains("'sha256-"),
+            "{path}: {policy}"
+        );
+        let body = first.text().await.unwrap();
+        assert!(!body.contains("nonce="), "{path}");
+        // The same page again: equal bytes, equal tag.
+        let again = fetch(&app, path, &[]).await;
+        assert_eq!(header(&again, "etag"), tag, "{path}");
+        assert_eq!(again.text().await.unwrap(), body, "{path}");
+        let revalidated = fetch(&app, path, &[("if-none-match", &tag)]).await;
+        assert_eq!(revalidated.status(), 304, "{path}");
+        assert_eq!(header(&revalidated, "etag"), tag);
+        assert!(revalidated.text().await.unwrap().is_empty());
+        let stale = fetch(&app, path, &[("if-none-match", "\"something-else\"")]).await;
+        assert_eq!(stale.status(), 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_change_to_the_content_changes_the_tag() {
+    let app = spawn_app().await;
+    let before = header(&fetch(&app, "/contact", &[]).await, "etag");
+    sqlx::query(
+        "UPDATE pages SET body_html = body_html || '<p>One more line.</p>' WHERE slug = 'contact'",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let after = fetch(&app, "/contact", &[("if-none-match", &before)]).await;
+    assert_eq!(after.status(), 200);
+    assert_ne!(header(&after, "etag"), before);
+    assert!(after.text().await.unwrap().contains("One more line."));
+}
+
+#[tokio::test]
+async fn a_signed_in_page_is_never_kept_or_validated() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let response = editor
+        .client
+        .get(format!("{}/actions", editor.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&response, "cache-control"), "no-store");
+    assert!(header(&response, "etag").is_empty());
+    assert!(header(&response, "content-security-policy").contains("'nonce-"));
+}
+
+#[tokio::test]
+async fn hashed_files_are_sent_precompressed_and_kept_for_a_year() {
+    let site = tempfile::tempdir().unwrap();
+    let assets = site.path().join("assets");
+    std::fs::create_dir_all(&assets).unwrap();
+    let css = "body { color: #212b32 }\n".repeat(50);
+    std::fs::write(assets.join("site.css"), &css).unwrap();
+    std::fs::write(assets.join("site.0123456789.css"), &css).unwrap();
+    std::fs::write(assets.join("site.0123456789.css.br"), b"stored brotli").unwrap();
+    std::fs::write(assets.join("site.0123456789.css.gz"), b"stored gzip").unwrap();
+    let folder = site.path().to_path_buf();
+    let app = spawn_app_configured(&content_dir(), move |config| config.site_dir = folder).await;
+    let hashed = fetch(
+        &app,
+        "/assets/site.0123456789.css",
+        &[("accept-encoding", "br, gzip")],
+    )
+    .await;
+    assert_eq!(hashed.status(), 200);
+    assert_eq!(
+        header(&hashed, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(header(&hashed, "content-encoding"), "br");
+    assert_eq!(
+        hashed.bytes().await.unwrap().as_ref(),
+        b"stored brotli",
+        "the stored copy, not compressed again"
+    );
+    let gzip = fetch(
+        &app,
+        "/assets/site.0123456789.css",
+        &[("accept-encoding", "gzip")],
+    )
+    .await;
+    assert_eq!(gzip.bytes().await.unwrap().as_ref(), b"stored gzip");
+    let plain = fetch(&app, "/assets/site.css", &[]).await;
+    assert_eq!(header(&plain, "cache-control"), "public, max-age=3600");
+    assert_eq!(plain.text().await.unwrap(), css);
+}
