@@ -234,6 +234,29 @@ fn Refused(error: AppError) -> impl IntoView {
     }
 }
 
+/// The NHS.UK breadcrumb: `items` are `(href, text)` from the top down, ending with the
+/// page above this one. On phones the list is hidden and a "Back to …" link to that page
+/// shows instead (NHS.UK frontend 10 breadcrumb with its back link).
+#[component]
+pub fn Breadcrumbs(items: Vec<(String, String)>) -> impl IntoView {
+    let parent = items.last().cloned();
+    view! {
+        <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
+            <ol class="nhsuk-breadcrumb__list">
+                {items.into_iter().map(|(href, text)| view! {
+                    <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href=href>{text}</a></li>
+                }).collect_view()}
+            </ol>
+            {parent.map(|(href, text)| view! {
+                <a class="nhsuk-back-link" href=href data-test="breadcrumb-back">
+                    <span class="nhsuk-u-visually-hidden">"Back to "</span>
+                    {text}
+                </a>
+            })}
+        </nav>
+    }
+}
+
 /// A button that copies the page's address, for sharing a filtered view of the register.
 /// `assets/islands.js` shows it and copies (a few lines: no WebAssembly for this); without
 /// JavaScript, or where the browser cannot copy, it stays hidden and the address bar does

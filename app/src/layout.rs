@@ -163,9 +163,13 @@ pub fn SiteFooter() -> impl IntoView {
 #[component]
 fn PrintedFrom() -> impl IntoView {
     let site = site_info();
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
+    let location = leptos_router::hooks::use_location();
+    // The whole address, filters included: a printed register says which view it is.
+    let query = location.search.get_untracked();
+    let path = match query.as_str() {
+        "" => location.pathname.get_untracked(),
+        query => format!("{}?{query}", location.pathname.get_untracked()),
+    };
     #[cfg(feature = "ssr")]
     let printed = crate::dates::display_date(&crate::dates::today());
     #[cfg(not(feature = "ssr"))]

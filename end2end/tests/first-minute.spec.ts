@@ -128,3 +128,38 @@ test.describe("phone, live search", () => {
     await new Shell(page).expectNoAxeViolations();
   });
 });
+
+test.describe("phone layout", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the header's names never overlap, a register title has the row, and Back replaces the breadcrumb", async ({ page }) => {
+    await page.goto("/actions?engagement=public-panel");
+    const service = await page.locator(".nhsuk-header__service-name").boundingBox();
+    const organisation = await page.locator(".candour-header__organisation").boundingBox();
+    expect(service && organisation).toBeTruthy();
+    expect(organisation!.y).toBeGreaterThanOrEqual(service!.y + service!.height - 1);
+    const title = await page.locator("[data-test=register-row] .candour-register__title").first().boundingBox();
+    expect(title!.width).toBeGreaterThan(300);
+    // The status links keep the filter: the count is the length of the list it opens.
+    const item = page.locator("[data-test=progress-summary] li", { has: page.locator("a") }).first();
+    const count = Number(await item.locator("[data-test=status-count]").textContent());
+    await item.locator("a").click();
+    await expect(page).toHaveURL(/engagement=public-panel/);
+    await expect(page.locator("[data-test=results-summary]")).toContainText(`${count} recommendation`);
+    await page.locator("[data-test=register-row] a").first().click();
+    const back = page.locator("[data-test=breadcrumb-back]");
+    await expect(back).toBeVisible();
+    await expect(page.locator(".nhsuk-breadcrumb__list")).toBeHidden();
+    await new Shell(page).expectNoAxeViolations();
+    await back.click();
+    await expect(page).toHaveURL(/\/actions$/);
+  });
+
+  test("on paper a page shows its full address and date, and no forms", async ({ page }) => {
+    await page.goto("/actions?engagement=public-panel");
+    await page.emulateMedia({ media: "print" });
+    await expect(page.locator("[data-test=printed-from]")).toContainText("/actions?engagement=public-panel on ");
+    await expect(page.locator("[data-test=subscribe]")).toBeHidden();
+    await expect(page.locator("[data-test=register-filters]")).toBeHidden();
+  });
+});

@@ -99,11 +99,7 @@ fn Editor(policy: PolicyEditor) -> impl IntoView {
     view! {
         <Title text=page_title(&heading) />
         <StaffNav current="policies" />
-        <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-            <ol class="nhsuk-breadcrumb__list">
-                <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/admin/policies">"Draft and publish policies"</a></li>
-            </ol>
-        </nav>
+        <crate::components::Breadcrumbs items=vec![("/admin/policies".to_string(), "Draft and publish policies".to_string())] />
         <DoneNotice notices=super::NOTICES />
         <ErrorSummary form="policy" />
         <ErrorSummary form="review" />

@@ -165,12 +165,7 @@ pub fn PolicyPage() -> impl IntoView {
             view! {
                 <Title text=page_title(&policy.title) />
                 <Meta name="description" content=policy.summary.clone() />
-                <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-                    <ol class="nhsuk-breadcrumb__list">
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/">"Home"</a></li>
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/policies">"Policies"</a></li>
-                    </ol>
-                </nav>
+                <crate::components::Breadcrumbs items=vec![("/".to_string(), "Home".to_string()), ("/policies".to_string(), "Policies".to_string())] />
                 <DoneNotice notices=super::NOTICES />
                 <ErrorSummary form="remove" />
                 <span class="nhsuk-caption-l">{format!("Policy, version {} · published {}", policy.version, display_date(policy.published_at.get(..10).unwrap_or_default()))}</span>

@@ -133,12 +133,7 @@ fn Review(review: ReviewView) -> impl IntoView {
         .collect();
     view! {
         <Title text=page_title(format!("Review: {}", review.title)) />
-        <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-            <ol class="nhsuk-breadcrumb__list">
-                <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/account">"Your account"</a></li>
-                <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/review">"Draft policies for review"</a></li>
-            </ol>
-        </nav>
+        <crate::components::Breadcrumbs items=vec![("/account".to_string(), "Your account".to_string()), ("/review".to_string(), "Draft policies for review".to_string())] />
         <DoneNotice notices=super::NOTICES />
         <ErrorSummary form="comment" />
         <ErrorSummary form="answer" />

@@ -72,8 +72,15 @@ pub fn counts_sentence(total: i64, counts: &[StatusCount]) -> String {
     }
 }
 
+/// The share of recommendations in each status, as a bar and a legend whose names link to
+/// the register filtered by that status. `within` is the set the counts describe (an
+/// engagement, a value, the register's other filters): each link keeps it, so a count and
+/// the list it opens agree.
 #[component]
-pub fn ProgressSummary(counts: Vec<StatusCount>) -> impl IntoView {
+pub fn ProgressSummary(
+    counts: Vec<StatusCount>,
+    #[prop(optional)] within: crate::register::RegisterQuery,
+) -> impl IntoView {
     let total: i64 = counts.iter().map(|c| c.count).sum();
     let closed: i64 = counts.iter().filter(|c| c.closed).map(|c| c.count).sum();
     let percentages = shares(&counts.iter().map(|c| c.count).collect::<Vec<_>>());
@@ -96,7 +103,11 @@ pub fn ProgressSummary(counts: Vec<StatusCount>) -> impl IntoView {
             view! {
                 <li data-status=count.key.clone()>
                     <span class=format!("candour-swatch candour-bar__segment--{}", count.key) aria-hidden="true"></span>
-                    <a href=format!("/actions?status={}", count.key)>{count.name}</a>
+                    <a href={
+                        let mut query = within.clone();
+                        query.status = vec![count.key.clone()];
+                        format!("/actions?{}", query.to_query_string(None))
+                    }>{count.name}</a>
                     ": "
                     <strong data-test="status-count">{count.count}</strong>
                 </li>

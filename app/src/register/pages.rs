@@ -138,7 +138,7 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                 }}
             </p>
         })}
-        <ProgressSummary counts=status_counts />
+        <ProgressSummary counts=status_counts within=query.clone() />
         {last_updated.map(|day| view! {
             <p class="nhsuk-body-s candour-meta" data-test="last-updated">
                 "Last status change: " <time datetime=day.clone()>{display_date(&day)}</time>
@@ -281,12 +281,7 @@ pub fn RecommendationPage() -> impl IntoView {
                 <Title text=page_title(format!("{}: {}", row.reference, row.title)) />
                 <Meta name="description" content=row.summary.clone() />
                 <Link rel="alternate" type_="application/atom+xml" title=format!("Changes to {}", row.reference) href=feed.clone() />
-                <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-                    <ol class="nhsuk-breadcrumb__list">
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/">"Home"</a></li>
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/actions">"Actions to Build Trust"</a></li>
-                    </ol>
-                </nav>
+                <crate::components::Breadcrumbs items=vec![("/".to_string(), "Home".to_string()), ("/actions".to_string(), "Actions to Build Trust".to_string())] />
                 <crate::forms::DoneNotice notices=super::NOTICES />
                 <span class="nhsuk-caption-l">{format!("Recommendation {} · {}", row.reference, row.engagement_name)}</span>
                 <h1 data-test="recommendation-title">{row.title.clone()}</h1>
@@ -444,7 +439,10 @@ pub fn YouSaidWeDidPage() -> impl IntoView {
                         <h2 id=format!("group-{key}")>{group.engagement.name.clone()}</h2>
                         <p>{group.engagement.summary.clone()}</p>
                         <p data-test="group-progress">{sentence}</p>
-                        <ProgressSummary counts=group.status_counts />
+                        <ProgressSummary
+                            counts=group.status_counts
+                            within=RegisterQuery { engagement: vec![key.clone()], ..Default::default() }
+                        />
                         <h3>"Most recent changes"</h3>
                         <RecentChanges changes=group.recent />
                         <p><a href=format!("/actions?engagement={key}")>{format!("See all {} recommendations from this group", group.engagement.recommendation_count)}</a></p>
@@ -527,6 +525,16 @@ fn TermListPage(kind: TermKind) -> impl IntoView {
     )
 }
 
+/// The register filtered to one value or priority.
+fn term_query(kind: TermKind, slug: &str) -> RegisterQuery {
+    let mut query = RegisterQuery::default();
+    match kind {
+        TermKind::Value => query.value = vec![slug.to_owned()],
+        TermKind::Priority => query.priority = vec![slug.to_owned()],
+    }
+    query
+}
+
 #[component]
 fn TermPage(kind: TermKind) -> impl IntoView {
     let slug = use_params_map()
@@ -541,12 +549,7 @@ fn TermPage(kind: TermKind) -> impl IntoView {
             view! {
                 <Title text=page_title(format!("{}: {}", singular, page.term.name)) />
                 <Meta name="description" content=page.term.statement.clone() />
-                <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-                    <ol class="nhsuk-breadcrumb__list">
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/">"Home"</a></li>
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href=kind.path()>{list_title}</a></li>
-                    </ol>
-                </nav>
+                <crate::components::Breadcrumbs items=vec![("/".to_string(), "Home".to_string()), (kind.path().to_string(), list_title.to_string())] />
                 <span class="nhsuk-caption-l">{singular}</span>
                 <h1>{page.term.name.clone()}</h1>
                 <p class="nhsuk-lede-text">{page.term.statement}</p>
@@ -556,7 +559,7 @@ fn TermPage(kind: TermKind) -> impl IntoView {
                     view! { <p>"No recommendations are linked to it yet."</p> }.into_any()
                 } else {
                     view! {
-                        <ProgressSummary counts=page.status_counts />
+                        <ProgressSummary counts=page.status_counts within=term_query(kind, &page.term.slug) />
                         <RecommendationTable rows=page.recommendations caption=format!("Recommendations linked to {}", page.term.name) />
                         <p><a href=format!("/actions?{}={}", kind.query_key(), page.term.slug)>"Filter the full register by this"</a></p>
                     }.into_any()

@@ -112,12 +112,7 @@ pub fn ReportPage() -> impl IntoView {
             view! {
                 <Title text=page_title(&report.title) />
                 <Meta name="description" content=report.summary.clone() />
-                <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-                    <ol class="nhsuk-breadcrumb__list">
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/">"Home"</a></li>
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/reports">"Reports"</a></li>
-                    </ol>
-                </nav>
+                <crate::components::Breadcrumbs items=vec![("/".to_string(), "Home".to_string()), ("/reports".to_string(), "Reports".to_string())] />
                 <article class="candour-report">
                     <span class="nhsuk-caption-l">
                         {kind_label(&report.kind)}
@@ -183,12 +178,7 @@ pub fn ReportHistoryPage() -> impl IntoView {
             let report = history.report;
             view! {
                 <Title text=page_title(format!("Change history: {}", report.title)) />
-                <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-                    <ol class="nhsuk-breadcrumb__list">
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="/reports">"Reports"</a></li>
-                        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href=format!("/reports/{}", report.slug)>{report.title.clone()}</a></li>
-                    </ol>
-                </nav>
+                <crate::components::Breadcrumbs items=vec![("/reports".to_string(), "Reports".to_string()), (format!("/reports/{}", report.slug), report.title.clone())] />
                 <h1>"Change history"</h1>
                 <p class="nhsuk-lede-text">{format!("Every published version of “{}”, newest first, with what changed.", report.title)}</p>
                 <ol class="candour-timeline" data-test="revisions">

@@ -221,3 +221,72 @@ async fn the_time_limits_people_are_told_are_the_ones_kept() {
         reply.body
     );
 }
+
+/// The hrefs of the status links in the progress legend.
+fn legend_links(body: &str) -> Vec<(String, i64)> {
+    body.split("<li data-status=\"")
+        .skip(1)
+        .map(|item| {
+            let href = item
+                .split("href=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let count = item
+                .split("data-test=\"status-count\">")
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            (href.replace("&amp;", "&"), count)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn each_status_count_opens_a_list_of_that_many() {
+    let app = spawn_app().await;
+    for page in [
+        "/actions?engagement=public-panel",
+        "/actions?q=data",
+        "/you-said-we-did",
+        "/values/transparency",
+    ] {
+        let body = app.get(page).await.body;
+        let links = legend_links(&body);
+        assert!(!links.is_empty(), "{page}");
+        for (href, count) in links.into_iter().filter(|(_, count)| *count > 0) {
+            let summary = texts(&app.get(&href).await.body, "results-summary").join(" ");
+            assert!(
+                summary.starts_with(&format!("{count} recommendation")),
+                "{page}: {href} says {count} but opens “{summary}”"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn on_a_phone_a_back_link_takes_the_place_of_the_breadcrumb() {
+    let app = spawn_app().await;
+    for (page, parent) in [
+        ("/actions/PP-1", "/actions"),
+        ("/reports/quarterly-summary-2026-q3", "/reports"),
+        ("/policies/data-access", "/policies"),
+        ("/values/transparency", "/values"),
+    ] {
+        let body = app.get(page).await.body;
+        let nav = &body[body.find("aria-label=\"Breadcrumb\"").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        assert!(
+            nav.contains(&format!(
+                "<a href=\"{parent}\" data-test=\"breadcrumb-back\" class=\"nhsuk-back-link\">"
+            )),
+            "{page}: {nav}"
+        );
+    }
+}

@@ -547,3 +547,89 @@ pub async fn change_status(app: &TestApp, editor: &Browser, reference: &str, not
     assert_eq!(recorded.status, 303, "{:?}", recorded.field_errors());
     new_status.to_owned()
 }
+
+#[tokio::test]
+async fn a_status_change_alone_is_one_audit_entry_in_plain_words() {
+    let app = spawn_app().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    // A recommendation still under way moves to the other open status, nothing else.
+    let (reference, status, summary, what_we_did, team, progress, target): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT reference, status_key, summary, what_we_did_md, team, progress, target FROM recommendations \
+         WHERE status_key IN ('in-progress', 'agreed') ORDER BY reference LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let reference = reference.as_str();
+    let new_status = if status == "in-progress" {
+        "agreed"
+    } else {
+        "in-progress"
+    };
+    let revision = revision(&editor, reference).await;
+    let (day, month, year) = today();
+    let progress = progress.map(|p| p.to_string()).unwrap_or_default();
+    let target: Vec<String> = target
+        .map(|t| {
+            t.split('-')
+                .map(|part| part.trim_start_matches('0').to_owned())
+                .collect()
+        })
+        .unwrap_or_else(|| vec![String::new(); 3]);
+    let update = fields(
+        &revision,
+        &[
+            ("status", new_status),
+            ("changed_on-day", &day),
+            ("changed_on-month", &month),
+            ("changed_on-year", &year),
+            ("note", "Moved on by the board."),
+            ("summary", &summary),
+            ("what_we_did", &what_we_did),
+            ("team", &team),
+            ("progress", &progress),
+            ("target-year", &target[0]),
+            ("target-month", &target[1]),
+            ("target-day", &target[2]),
+        ],
+    );
+    let recorded = check_and_record(&editor, reference, &update).await;
+    assert_eq!(recorded.status, 303, "{:?}", recorded.field_errors());
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE record_id = $1 ORDER BY id")
+            .bind(reference)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        vec!["recommendation.status-changed"],
+        "nothing else changed"
+    );
+    // A change to the response is worded without programmers' words.
+    let revision = self::revision(&editor, reference).await;
+    let update = fields(
+        &revision,
+        &[("summary", "A new summary of where it stands.")],
+    );
+    let recorded = check_and_record(&editor, reference, &update).await;
+    assert_eq!(recorded.status, 303, "{:?}", recorded.field_errors());
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let log = admin
+        .get("/admin/audit?action=recommendation.response-changed")
+        .await
+        .body;
+    assert!(
+        log.contains("summary of 7 words; “what we did” of"),
+        "{log}"
+    );
+    assert!(!log.contains("None") && !log.contains("Some("), "{log}");
+}

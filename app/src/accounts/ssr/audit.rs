@@ -77,10 +77,16 @@ struct EntryRow {
 }
 
 fn entry(row: EntryRow, names: &Names) -> AuditEntry {
+    // The first administrator is made with `candour user create-admin`, not an invitation.
+    let action = if row.action == "account.created" && row.before == "command line" {
+        "account.created-at-command-line"
+    } else {
+        &row.action
+    };
     let worded = audit_words::word(
         names,
         row.actor_id,
-        &row.action,
+        action,
         &row.record_kind,
         &row.record_id,
     );

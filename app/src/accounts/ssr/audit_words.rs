@@ -232,6 +232,10 @@ fn account(names: &Names, actor_id: Option<i64>, action: &str, record_id: &str) 
     let own = id.is_some() && id == actor_id;
     let (did, record) = match action {
         "account.created" => ("accepted an invitation and created", "their account".into()),
+        "account.created-at-command-line" => (
+            "was given",
+            "their account at the command line (candour user create-admin)".into(),
+        ),
         "account.password-reset" => ("reset the password of", "their account".into()),
         "account.name-changed" => ("changed the display name of", "their account".into()),
         "account.password-changed" => ("changed the password of", "their account".into()),

@@ -407,6 +407,13 @@ pub async fn record_update(
                 }
             };
             let at = now();
+            // One entry for each thing that changed: the status, the response, or both.
+            let response_changed = update.summary != record.summary
+                || update.what_we_did != record.what_we_did
+                || update.progress != record.progress
+                || update.target != record.target
+                || update.team != record.team;
+            let mut status_entry = None;
             if let Some((status, changed_on, note)) = &update.status {
                 record_status_change(
                     tx,
@@ -418,14 +425,13 @@ pub async fn record_update(
                     &at,
                 )
                 .await?;
-                let entry = Change {
+                status_entry = Some(Change {
                     action: "recommendation.status-changed",
                     record_kind: "recommendation",
                     record_id: record.reference.clone(),
                     before: format!("status {}", record.status_key),
                     after: format!("status {status} on {changed_on}: {note}"),
-                };
-                audit::record(tx, viewer.actor(), &entry).await?;
+                });
             }
             sqlx::query(
                 "UPDATE recommendations SET summary = $1, what_we_did_md = $2, what_we_did_html = $3, \
@@ -441,24 +447,32 @@ pub async fn record_update(
             .bind(&record.reference)
             .execute(&mut *tx)
             .await?;
-            let entry = Change {
+            let response_entry = Change {
                 action: "recommendation.response-changed",
                 record_kind: "recommendation",
                 record_id: record.reference.clone(),
-                before: format!(
-                    "{} words, progress {:?}, target {:?}, team {:?}",
-                    record.what_we_did.split_whitespace().count(),
+                before: response_summary(
+                    &record.summary,
+                    &record.what_we_did,
                     record.progress,
-                    record.target,
-                    record.team
+                    record.target.as_deref(),
+                    &record.team,
                 ),
-                after: format!(
-                    "{} words, progress {:?}, target {:?}, team {:?}",
-                    update.what_we_did.split_whitespace().count(),
+                after: response_summary(
+                    &update.summary,
+                    &update.what_we_did,
                     update.progress,
-                    update.target,
-                    update.team
+                    update.target.as_deref(),
+                    &update.team,
                 ),
+            };
+            let entry = match status_entry {
+                Some(status_entry) if response_changed => {
+                    audit::record(tx, viewer.actor(), &status_entry).await?;
+                    response_entry
+                }
+                Some(status_entry) => status_entry,
+                None => response_entry,
             };
             let status_name = |key: &str| {
                 record
@@ -491,6 +505,29 @@ pub async fn record_update(
             Ok(Written::public(entry).to(to))
         })
         .await
+}
+
+/// A response as the audit log words it: "summary of 12 words; “what we did” of 110 words;
+/// 40% complete; target 1 March 2027; team PPIE Team".
+fn response_summary(
+    summary: &str,
+    what_we_did: &str,
+    progress: Option<i64>,
+    target: Option<&str>,
+    team: &str,
+) -> String {
+    format!(
+        "summary of {} words; “what we did” of {} words; {}; {}; team {team}",
+        summary.split_whitespace().count(),
+        what_we_did.split_whitespace().count(),
+        progress.map_or("no progress figure".to_owned(), |p| format!(
+            "{p}% complete"
+        )),
+        target.map_or("no target date".to_owned(), |t| format!(
+            "target {}",
+            crate::dates::display_date(t)
+        )),
+    )
 }
 
 #[cfg(test)]
