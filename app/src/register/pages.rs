@@ -127,6 +127,9 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                 "Every recommendation that members of the public made to the SDE, what we did about it, and where each one stands now."
             </p>
         })}
+        // On phones the results come before the progress figures (style/candour.css).
+        <div class="candour-register__body">
+        <div class="candour-register__progress">
         // The progress figures count every status, so a status filter alone leaves them
         // describing the whole register; any other filter narrows them.
         {(chosen > query.status.len()).then(|| view! {
@@ -144,6 +147,7 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                 "Last status change: " <time datetime=day.clone()>{display_date(&day)}</time>
             </p>
         })}
+        </div>
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-one-third">
                 // A disclosure on phones (the GOV.UK finder pattern, a native element, so no
@@ -240,6 +244,7 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                     _ => view! { <crate::email::SubscribeForm topic="register".to_owned() what="every change in the register".to_owned() /> }.into_any(),
                 }}
             </div>
+        </div>
         </div>
     }
 }
