@@ -73,6 +73,45 @@ for (const box of document.querySelectorAll("[data-copy-page]")) {
   });
 }
 
+// Search as you type (the search page): after a pause in the typing, the same page is
+// fetched for the new words and its results put in place of these. The address follows
+// (replaceState: one search is one history entry), the filter disclosure stays as the
+// person left it, and the status line reads out the new count. Answers that arrive after a
+// newer search has started are dropped. Without JavaScript the form submits as usual.
+for (const form of document.querySelectorAll("form[data-live-search]")) {
+  const input = form.querySelector('input[name="q"]');
+  const results = form.querySelector("[data-live-results]");
+  const announcer = form.querySelector('[role="status"]');
+  if (!input || !results) continue;
+  let latest = 0;
+  let timer;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const mine = ++latest;
+    timer = setTimeout(async () => {
+      const params = new URLSearchParams(new FormData(form));
+      params.delete("page");
+      for (const [key, value] of [...params]) if (value === "") params.delete(key);
+      const address = `${form.action}?${params}`;
+      try {
+        const response = await fetch(address, { headers: { Accept: "text/html" } });
+        const page = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = page.querySelector("[data-live-results]");
+        if (mine !== latest || !fresh) return;
+        const wasOpen = results.querySelector("details")?.open ?? false;
+        results.replaceChildren(...fresh.childNodes);
+        const details = results.querySelector("details");
+        if (details) details.open = wasOpen;
+        history.replaceState(null, "", address);
+        const count = results.querySelector("[data-test=search-count]");
+        if (announcer && count) announcer.textContent = count.textContent;
+      } catch {
+        // Offline or refused: the results stay; pressing Search still works.
+      }
+    }, 300);
+  });
+}
+
 // "Show password" beside each password box (the GOV.UK password input pattern): only where
 // JavaScript runs; without it the box stays a password box. The box goes back to hidden
 // before the form is sent, so a browser never stores it as plain text.

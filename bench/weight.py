@@ -9,12 +9,10 @@ Run from the repository root after scripts/build: `python3 bench/weight.py`
 """
 import json
 import os
-import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
-from common import wait_for
+from common import seeded_server
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = Path(os.environ.get("BENCH_BINARY", ROOT / "target/release/candour"))
@@ -28,19 +26,9 @@ FIRST_GOAL, REPEAT_GOAL = 150_000, 20_000
 def main():
     if not BINARY.exists():
         sys.exit(f"{BINARY} is missing: run scripts/build first")
-    with tempfile.TemporaryDirectory() as data:
-        env = dict(os.environ, CANDOUR_ADDR=f"127.0.0.1:{PORT}", CANDOUR_DATA_DIR=data,
-                   CANDOUR_CONTENT_DIR=str(ROOT / "content"), CANDOUR_SITE_DIR=str(ROOT / "target/site"),
-                   CANDOUR_PUBLIC_URL=f"http://127.0.0.1:{PORT}", RUST_LOG="warn")
-        server = subprocess.Popen([str(BINARY)], env=env, stdout=subprocess.DEVNULL)
-        try:
-            wait_for(PORT)
-            out = subprocess.run(["node", str(ROOT / "bench/weight.mjs"), f"http://127.0.0.1:{PORT}", *PAGES],
-                                 cwd=ROOT, check=True, capture_output=True, text=True,
-                                 env=dict(os.environ, NODE_PATH=str(ROOT / "node_modules"))).stdout
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait()
+    with seeded_server(BINARY, PORT) as base:
+        out = subprocess.run(["node", str(ROOT / "bench/weight.mjs"), base, *PAGES],
+                             cwd=ROOT, check=True, capture_output=True, text=True).stdout
     print("| page | first visit KB | requests | WebAssembly | repeat visit KB | met |")
     print("|---|---|---|---|---|---|")
     worst_first = worst_repeat = 0

@@ -2,7 +2,7 @@
 // content, so browsers may keep them for a year (`immutable`), and compresses each once, at
 // the highest quality, so the server sends the stored .br or .gz instead of compressing on
 // every request. Writes target/site/assets.json, the map the server's pages read:
-// { "/assets/nhsuk.css": "/assets/nhsuk.1a2b3c4d5e.css", ... }.
+// { "/assets/site.css": "/assets/site.1a2b3c4d5e.css", ... }.
 //
 // Usage: node scripts/fingerprint.mjs target/site
 import { createHash } from "node:crypto";
@@ -12,7 +12,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const site = process.argv[2] ?? "target/site";
 // In dependency order: islands.js names the script and WebAssembly, so it is written last.
-const files = ["assets/nhsuk.css", "pkg/candour.css", "pkg/candour.js", "pkg/candour.wasm", "assets/islands.js"];
+const files = ["assets/site.css", "pkg/candour.js", "pkg/candour.wasm", "assets/islands.js"];
 const map = {};
 
 for (const file of files) {

@@ -84,7 +84,7 @@ use crate::{
 };
 
 /// The HTML document around every page.
-pub fn shell(options: LeptosOptions) -> AnyView {
+pub fn shell(_options: LeptosOptions) -> AnyView {
     // For print: links on this site show their full address (style/candour.css).
     let site_address = format!(
         "--candour-site: \"{}\"",
@@ -96,8 +96,8 @@ pub fn shell(options: LeptosOptions) -> AnyView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <link rel="stylesheet" href=assets::path("/assets/nhsuk.css") />
-                <link rel="stylesheet" href=assets::path(&format!("/{}/{}.css", options.site_pkg_dir, options.output_name)) />
+                // The trimmed NHS.UK styles and Candour's own, as one file (scripts/build).
+                <link rel="stylesheet" href=assets::path("/assets/site.css") />
                 <link rel="icon" href="/assets/nhsuk/images/favicon.svg" type="image/svg+xml" />
                 <link rel="icon" href="/assets/nhsuk/images/favicon.ico" sizes="48x48" />
                 // Instead of <HydrationScripts/>, which makes every page fetch the wasm:

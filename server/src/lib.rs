@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod mail;
 pub mod open_data;
+pub mod page_cache;
 pub mod router;
 pub mod serve;
 pub mod startup;

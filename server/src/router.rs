@@ -59,6 +59,10 @@ pub fn build(state: AppState) -> Router {
         .merge(with_sessions)
         .layer(middleware::from_fn(safe_html))
         .layer(middleware::from_fn(crate::validators::public_pages))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_cache::cached_pages,
+        ))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(bounded_bodies))
         .layer(TimeoutLayer::with_status_code(

@@ -97,6 +97,7 @@ impl Application {
         let mut features = axum::http::Extensions::new();
         features.insert(search);
         features.insert(app::register::RegisterCache::new(REGISTER_CACHE_ENTRIES));
+        features.insert(crate::page_cache::PageCache::default());
         Ok(Self {
             listener,
             mailer: config.mailer.clone(),

@@ -93,7 +93,7 @@ fn entity_tag(page: &[u8]) -> HeaderValue {
 
 /// `If-None-Match` lists tags, or `*`; a weak tag (`W/"…"`) matches by its opaque part
 /// (RFC 9110 13.1.2 uses the weak comparison).
-fn matches(wanted: &HeaderValue, tag: &HeaderValue) -> bool {
+pub(crate) fn matches(wanted: &HeaderValue, tag: &HeaderValue) -> bool {
     let Ok(wanted) = wanted.to_str() else {
         return false;
     };

@@ -1,5 +1,5 @@
-//! The search page: server-rendered results that work without JavaScript, and an island
-//! that updates them as you type.
+//! The search page: server-rendered results that work without JavaScript, updated as you
+//! type where JavaScript runs (`assets/islands.js`).
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -37,49 +37,22 @@ pub fn SearchPage() -> impl IntoView {
                 <Title text=page_title(&title) />
                 <Meta name="description" content="Search the register, our values, research priorities and how the social licence was made." />
                 <h1>"Search"</h1>
-                <LiveSearch initial=results />
+                <SearchForm results />
             }
         },
     )
 }
 
 /// The search form and results. Without JavaScript the form submits as usual; with it,
-/// results follow the typing (after a short pause) and a live region reads out the count.
-#[island]
-pub fn LiveSearch(initial: SearchResults) -> impl IntoView {
-    let (results, set_results) = signal(initial);
-    let (text, set_text) = signal(results.get_untracked().query.q.clone());
-    // Whether the filter disclosure is open, kept across the results the typing brings:
-    // each new set is drawn afresh, and would otherwise close it under the person's hand.
-    let filters_open = RwSignal::new(false);
-    let generation = StoredValue::new(0_u64);
-    let on_input = move |event: leptos::ev::Event| {
-        let value = event_target_value(&event);
-        set_text.set(value.clone());
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        set_timeout(
-            move || {
-                if generation.get_value() != mine {
-                    return;
-                }
-                let mut query = results.get_untracked().query.clone();
-                query.q = value;
-                query.page = 1;
-                leptos::task::spawn_local(async move {
-                    if let Ok(found) = run_search(query).await {
-                        if generation.get_value() == mine {
-                            follow_in_address(&found.query);
-                            set_results.set(found);
-                        }
-                    }
-                });
-            },
-            std::time::Duration::from_millis(300),
-        );
-    };
+/// `assets/islands.js` follows the typing (after a short pause it fetches this same page
+/// for the new words and puts its results in place: no WebAssembly), keeps the address in
+/// step, keeps the filter disclosure as the person left it, and the status line below
+/// reads out the new count.
+#[component]
+pub fn SearchForm(results: SearchResults) -> impl IntoView {
+    let words = results.query.q.clone();
     view! {
-        <form method="get" action="/search" role="search" class="candour-search" data-test="search-form">
+        <form method="get" action="/search" role="search" class="candour-search" data-test="search-form" data-live-search="">
             <div class="nhsuk-form-group">
                 <label class="nhsuk-label nhsuk-label--s" for="search-q">"Search for"</label>
                 <div class="candour-search__row">
@@ -90,40 +63,22 @@ pub fn LiveSearch(initial: SearchResults) -> impl IntoView {
                         type="search"
                         autocomplete="off"
                         maxlength="2000"
-                        prop:value=move || text.get()
-                        on:input=on_input
+                        value=words
                         data-test="search-input"
                     />
                     <button class="nhsuk-button nhsuk-u-margin-bottom-0" type="submit">"Search"</button>
                 </div>
             </div>
-            {move || view! { <ResultsView results=results.get() filters_open /> }}
+            <p class="nhsuk-u-visually-hidden" role="status" aria-live="polite" data-test="search-announcer"></p>
+            <div data-live-results="">
+                <ResultsView results />
+            </div>
         </form>
     }
 }
 
-/// The address follows the query as results follow the typing (`replaceState`, so one
-/// search is one history entry): a result opened and Back brings the same search back,
-/// and the address can be shared.
-fn follow_in_address(query: &crate::search::SearchQuery) {
-    #[cfg(feature = "hydrate")]
-    {
-        let address = format!("/search?{}", query.to_query_string(None));
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(
-                &leptos::wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&address),
-            );
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = query;
-}
-
-/// `filters_open` carries the filter disclosure's state from one set of results to the next.
 #[component]
-fn ResultsView(results: SearchResults, filters_open: RwSignal<bool>) -> impl IntoView {
+fn ResultsView(results: SearchResults) -> impl IntoView {
     let SearchResults {
         query,
         total,
@@ -172,15 +127,7 @@ fn ResultsView(results: SearchResults, filters_open: RwSignal<bool>) -> impl Int
             <div class="nhsuk-grid-column-one-third">
                 // On phones, behind a disclosure so results come first (as on the register).
                 {(!facets.is_empty()).then(|| view! {
-                    <details
-                        class="candour-filter-disclosure"
-                        data-test="filter-disclosure"
-                        prop:open=move || filters_open.get()
-                        on:toggle=move |event| {
-                            let element = event_target::<leptos::web_sys::Element>(&event);
-                            filters_open.set(element.has_attribute("open"));
-                        }
-                    >
+                    <details class="candour-filter-disclosure" data-test="filter-disclosure">
                     <summary class="candour-filter-disclosure__summary">
                         {if chosen == 0 { "Filter".to_owned() } else { format!("Filter ({chosen} selected)") }}
                     </summary>
@@ -213,10 +160,7 @@ fn ResultsView(results: SearchResults, filters_open: RwSignal<bool>) -> impl Int
                 })}
             </div>
             <div class="nhsuk-grid-column-two-thirds">
-                // A live region around the heading (a heading cannot be a status itself).
-                <div role="status" aria-live="polite">
-                    <h2 class="nhsuk-heading-m" data-test="search-count">{summary}</h2>
-                </div>
+                <h2 class="nhsuk-heading-m" data-test="search-count">{summary}</h2>
                 {past_the_end.then(|| view! {
                     <p data-test="past-the-end"><a href=page_link(pages)>{format!("Go to page {pages}, the last")}</a></p>
                 })}

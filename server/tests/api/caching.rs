@@ -65,16 +65,40 @@ async fn a_public_page_is_revalidated_with_a_strong_etag_and_304() {
 async fn a_change_to_the_content_changes_the_tag() {
     let app = spawn_app().await;
     let before = header(&fetch(&app, "/contact", &[]).await, "etag");
-    sqlx::query(
-        "UPDATE pages SET body_html = body_html || '<p>One more line.</p>' WHERE slug = 'contact'",
-    )
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    let change = async |body: &str| {
+        // As every change to what the public sees does: the change and the content version
+        // move on in one transaction.
+        let mut tx = app.db.begin_write().await.unwrap();
+        sqlx::query("UPDATE pages SET body_html = body_html || $1 WHERE slug = 'contact'")
+            .bind(body.to_owned())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        app::db::bump_content_version(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+    };
+    // Kept in memory now (asked twice), and still the same page.
+    assert_eq!(
+        fetch(&app, "/contact", &[("if-none-match", &before)])
+            .await
+            .status(),
+        304
+    );
+    change("<p>One more line.</p>").await;
     let after = fetch(&app, "/contact", &[("if-none-match", &before)]).await;
     assert_eq!(after.status(), 200);
     assert_ne!(header(&after, "etag"), before);
     assert!(after.text().await.unwrap().contains("One more line."));
+    // A kept page comes in the encoding asked for, and the same page again once it is.
+    let brotli = fetch(&app, "/contact", &[("accept-encoding", "br")]).await;
+    assert_eq!(header(&brotli, "content-encoding"), "br");
+    let gzip = fetch(&app, "/contact", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(header(&gzip, "content-encoding"), "gzip");
+    let bytes = gzip.bytes().await.unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+        .unwrap();
+    assert!(text.contains("One more line."));
 }
 
 #[tokio::test]

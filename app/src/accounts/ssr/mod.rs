@@ -103,7 +103,7 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 
 /// Pages about one person or reached with a secret link: never stored by a cache,
 /// whoever asks.
-fn is_private_path(path: &str) -> bool {
+pub fn is_private_path(path: &str) -> bool {
     [
         "/account",
         "/admin",
