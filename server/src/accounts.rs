@@ -72,10 +72,10 @@ pub async fn create_admin(
         &mut tx,
         &viewer,
         Change {
-            action: "account.created",
+            action: "account.created-at-command-line",
             record_kind: "account",
             record_id: id.to_string(),
-            before: "command line".to_owned(),
+            before: String::new(),
             after: "active account, role admin".to_owned(),
         },
     )

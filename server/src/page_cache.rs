@@ -101,7 +101,7 @@ pub async fn cached_pages(State(state): State<AppState>, request: Request, next:
     // content version moves: until it has, a search page is rendered and not kept.
     if request.uri().path().starts_with("/search") {
         let index = state.features.get::<app::search::index::SearchIndex>();
-        if index.and_then(|index| index.indexed_version()) != Some(version) {
+        if index.and_then(|index| index.searchable_version()) != Some(version) {
             return next.run(request).await;
         }
     }
@@ -221,13 +221,9 @@ impl Encoding {
 /// `validators::public_pages` made stable and validated (it has an `ETag`), not `no-store`,
 /// and holding no form's one-time key (each person must get their own).
 fn keepable(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> bool {
-    let no_store = headers
-        .get(header::CACHE_CONTROL)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("no-store"));
     status == StatusCode::OK
         && headers.contains_key(header::ETAG)
-        && !no_store
+        && !crate::validators::is_private(headers)
         && !contains(body, b"name=\"idempotency_key\"")
 }
 

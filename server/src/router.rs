@@ -64,7 +64,10 @@ pub fn build(state: AppState) -> Router {
             crate::page_cache::cached_pages,
         ))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(bounded_bodies))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            bounded_bodies,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
@@ -73,7 +76,7 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             same_origin_writes,
         ))
-        .layer(middleware::from_fn(error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), error_pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,
@@ -230,7 +233,7 @@ async fn server_fn_status(request: Request, next: Next) -> Response {
 /// Reads every request body (up to `MAX_BODY_BYTES`) before any handler, so a body that is
 /// too big, declared or not (chunked), is refused with 413 and a page that says what to
 /// do, rather than reaching a form as an empty one.
-async fn bounded_bodies(request: Request, next: Next) -> Response {
+async fn bounded_bodies(State(state): State<AppState>, request: Request, next: Next) -> Response {
     use axum::http::Method;
     if matches!(
         *request.method(),
@@ -244,7 +247,7 @@ async fn bounded_bodies(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
-        return too_large();
+        return too_large(&state.site.service_name);
     }
     let (parts, body) = request.into_parts();
     match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
@@ -252,14 +255,14 @@ async fn bounded_bodies(request: Request, next: Next) -> Response {
             next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
                 .await
         }
-        Err(_) => too_large(),
+        Err(_) => too_large(&state.site.service_name),
     }
 }
 
 /// A server error with no page of its own (a bare 500 from a layer, a timeout's 503, a
 /// plain-text error) becomes a page that says what happened and what to do; JSON and HTML
 /// answers are left alone.
-async fn error_pages(request: Request, next: Next) -> Response {
+async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     // Machines' answers keep their own form.
     let for_machines = request.uri().path() == "/healthz";
     let response = next.run(request).await;
@@ -274,36 +277,48 @@ async fn error_pages(request: Request, next: Next) -> Response {
     if content_type.starts_with("text/html") || content_type.contains("json") {
         return response;
     }
-    let status = response.status();
-    let page = "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Sorry, there is a problem with the service – Candour</title>\
-<link rel=\"stylesheet\" href=\"/assets/nhsuk.css\"></head>\
-<body><main class=\"nhsuk-width-container nhsuk-main-wrapper\" id=\"maincontent\">\
-<h1>Sorry, there is a problem with the service</h1>\
-<p>Try again in a few minutes.</p>\
-<p>If you were writing something, go back: what you typed is still in the form.</p>\
-<p><a href=\"/\">Go to the home page</a></p></main></body></html>\n";
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        page,
+    plain_page(
+        response.status(),
+        &state.site.service_name,
+        "Sorry, there is a problem with the service",
+        &[
+            "Try again in a few minutes.",
+            "If you were writing something, go back: what you typed is still in the form.",
+        ],
     )
-        .into_response()
 }
 
 /// 413, as a page in the site's style.
-pub fn too_large() -> Response {
-    let page = "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>What you sent is too large – Candour</title>\
-<link rel=\"stylesheet\" href=\"/assets/nhsuk.css\"></head>\
-<body><main class=\"nhsuk-width-container nhsuk-main-wrapper\" id=\"maincontent\">\
-<h1>What you sent is too large</h1>\
-<p>Candour accepts up to 1 MB from one form. Go back, shorten the text (or split it), and send it again. What you typed is still in the form when you go back.</p>\
-<p><a href=\"/\">Go to the home page</a></p></main></body></html>\n";
-    (
+pub fn too_large(service: &str) -> Response {
+    plain_page(
         StatusCode::PAYLOAD_TOO_LARGE,
+        service,
+        "What you sent is too large",
+        &["This service accepts up to 1 MB from one form. Go back, shorten the text (or split it), and send it again. What you typed is still in the form when you go back."],
+    )
+}
+
+/// A page for an answer that has none of its own, in the site's style and with its name:
+/// `title` as the heading, `paragraphs` (plain text) below it, and the way home.
+fn plain_page(status: StatusCode, service: &str, title: &str, paragraphs: &[&str]) -> Response {
+    let escape = app::mail::escape;
+    let body: String = paragraphs
+        .iter()
+        .map(|text| format!("<p>{}</p>", escape(text)))
+        .collect();
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>{title} – {service}</title>\
+<link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
+<body><main class=\"nhsuk-width-container nhsuk-main-wrapper\" id=\"maincontent\">\
+<h1>{title}</h1>{body}<p><a href=\"/\">Go to the home page</a></p></main></body></html>\n",
+        title = escape(title),
+        service = escape(service),
+        stylesheet = app::assets::path("/assets/site.css"),
+    );
+    (
+        status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         page,
     )

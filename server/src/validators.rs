@@ -76,7 +76,8 @@ fn is_html(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("text/html"))
 }
 
-fn is_private(headers: &HeaderMap) -> bool {
+/// `Cache-Control: no-store`: a page for one person (`accounts::ssr::resolve_viewer`).
+pub(crate) fn is_private(headers: &HeaderMap) -> bool {
     headers
         .get(header::CACHE_CONTROL)
         .and_then(|v| v.to_str().ok())

@@ -710,3 +710,81 @@ async fn a_cross_site_sign_in_post_is_refused() {
     assert_eq!(reply.status, 403);
     assert!(cookie_value(&reply.set_cookie).is_none());
 }
+
+/// Every kind of record the audit log names links to a page that exists.
+#[tokio::test]
+async fn every_link_in_the_audit_log_leads_to_a_page() {
+    let app = spawn_app().await;
+    let (admin, me) = app.signed_in(Role::Admin).await;
+    let pool = app.db.pool();
+    let one = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, String>(sql)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let policy = one("SELECT CAST(id AS TEXT) FROM policies ORDER BY id LIMIT 1").await;
+    let other = app.create_user(Role::CriticalFriend).await;
+    let entries = [
+        (
+            "recommendation.status-changed",
+            "recommendation",
+            "PP-1".to_owned(),
+        ),
+        ("policy.saved", "policy", format!("{policy} v1")),
+        (
+            "report.saved",
+            "report",
+            one("SELECT CAST(id AS TEXT) FROM reports ORDER BY id LIMIT 1").await,
+        ),
+        (
+            "engagement.saved",
+            "engagement",
+            one("SELECT key FROM engagements ORDER BY key LIMIT 1").await,
+        ),
+        (
+            "content.saved",
+            "value",
+            one("SELECT slug FROM core_values ORDER BY slug LIMIT 1").await,
+        ),
+        (
+            "content.saved",
+            "priority",
+            one("SELECT slug FROM research_priorities ORDER BY slug LIMIT 1").await,
+        ),
+        ("content.saved", "page", "contact".to_owned()),
+        ("glossary.saved", "glossary", "glossary".to_owned()),
+        ("account.role-changed", "account", other.id.to_string()),
+        ("invitation.created", "invitation", "1".to_owned()),
+        ("email.retried", "email", "1".to_owned()),
+    ];
+    for (action, kind, id) in &entries {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_id, actor_role, action, record_kind, record_id, before, after) \
+             VALUES ('2026-11-30T12:00:00Z', $4, 'admin', $1, $2, $3, '', '')",
+        )
+        .bind(*action)
+        .bind(*kind)
+        .bind(id)
+        .bind(me.id)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let log = admin.get("/admin/audit").await.body;
+    let links: Vec<String> = log
+        .split("data-test=\"audit-sentence\"")
+        .skip(1)
+        .filter_map(|cell| {
+            let cell = cell.split("</td>").next().unwrap();
+            cell.split("<a href=\"")
+                .nth(1)
+                .map(|rest| rest.split('"').next().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(links.len(), entries.len(), "each kind is linked: {links:?}");
+    for link in links {
+        let path = link.split('#').next().unwrap().replace("&amp;", "&");
+        assert_eq!(admin.get(&path).await.status, 200, "{link}");
+    }
+}

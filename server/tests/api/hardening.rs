@@ -604,6 +604,9 @@ async fn a_chunked_body_over_the_limit_is_refused_with_413_and_a_page() {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("What you sent is too large"));
+    // Named as every other page names the service, never "Candour".
+    assert!(answer.contains("<title>What you sent is too large – You said, we did</title>"));
+    assert!(!answer.contains("Candour"));
 }
 
 /// Every column of every table, and whether the data export includes it for the person it

@@ -77,7 +77,8 @@ struct EntryRow {
 }
 
 fn entry(row: EntryRow, names: &Names) -> AuditEntry {
-    // The first administrator is made with `candour user create-admin`, not an invitation.
+    // `candour user create-admin` has its own action; entries it wrote before that said
+    // "command line" under `account.created` (the log is append-only, so they stay).
     let action = if row.action == "account.created" && row.before == "command line" {
         "account.created-at-command-line"
     } else {

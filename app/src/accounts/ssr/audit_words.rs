@@ -160,7 +160,11 @@ pub fn word(
                 Some(public_path(record_kind, record_id)),
             )
         }
-        "glossary" => worded("edited", "the glossary".into(), Some("/glossary".into())),
+        "glossary" => worded(
+            "edited",
+            "the glossary".into(),
+            Some("/admin/glossary".into()),
+        ),
         "account" => account(names, actor_id, action, record_id),
         "invitation" => {
             let did = match action {

@@ -72,6 +72,9 @@ struct Inner {
     fields: Fields,
     /// key → display name, for facet labels (statuses and engagements).
     labels: Mutex<HashMap<String, String>>,
+    /// The content version the searcher answers from (-1: not known), kept in memory so
+    /// that asking costs no disk read on every search.
+    searchable: std::sync::atomic::AtomicI64,
 }
 
 /// The search index shared by every request. Cheap to clone.
@@ -113,15 +116,22 @@ impl SearchIndex {
         // One indexing thread: the index is small, and one segment per build keeps
         // rebuilds simple.
         let writer = index.writer_with_num_threads(1, 30_000_000)?;
-        Ok(Self {
+        let opened = Self {
             inner: Arc::new(Inner {
                 index,
                 reader,
                 writer: Mutex::new(writer),
                 fields,
                 labels: Mutex::new(HashMap::new()),
+                searchable: std::sync::atomic::AtomicI64::new(-1),
             }),
-        })
+        };
+        let version = opened.indexed_version().unwrap_or(-1);
+        opened
+            .inner
+            .searchable
+            .store(version, std::sync::atomic::Ordering::Release);
+        Ok(opened)
     }
 
     pub fn document_count(&self) -> u64 {
@@ -150,6 +160,17 @@ impl SearchIndex {
             .strip_prefix("content-version:")?
             .parse()
             .ok()
+    }
+
+    /// The content version this process's searcher answers from, without reading the
+    /// disk (what [`SearchIndex::indexed_version`] read at opening, then each rebuild's).
+    pub fn searchable_version(&self) -> Option<i64> {
+        Some(
+            self.inner
+                .searchable
+                .load(std::sync::atomic::Ordering::Acquire),
+        )
+        .filter(|v| *v >= 0)
     }
 
     /// Loads the names the result filters show (kept in memory, not in the index), for a
@@ -210,6 +231,9 @@ impl SearchIndex {
         commit.set_payload(&format!("content-version:{version}"));
         commit.commit()?;
         self.inner.reader.reload()?;
+        self.inner
+            .searchable
+            .store(version, std::sync::atomic::Ordering::Release);
         if let Ok(mut current) = self.inner.labels.lock() {
             *current = labels;
         }
