@@ -63,10 +63,13 @@ pub enum Permission {
     ManagePolicies,
     /// See the outbox (what email is queued, sent and failed) and retry failures.
     ManageEmail,
+    /// Say whether one agrees with the SDE's status of a recommendation (a critical
+    /// friend's view): only Digital Critical Friends, so the view is theirs, not the SDE's.
+    GiveViewOnRecommendations,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ManageOwnAccount,
         Permission::ViewDraftReports,
         Permission::EditReports,
@@ -79,6 +82,7 @@ impl Permission {
         Permission::CommentOnPolicies,
         Permission::ManagePolicies,
         Permission::ManageEmail,
+        Permission::GiveViewOnRecommendations,
     ];
 }
 
@@ -99,6 +103,7 @@ pub fn holders(permission: Permission) -> &'static [Role] {
         | Permission::ManageAccounts
         | Permission::ViewAuditLog
         | Permission::ManageEmail => &[Admin],
+        Permission::GiveViewOnRecommendations => &[CriticalFriend],
     }
 }
 
@@ -129,14 +134,18 @@ mod tests {
     }
 
     #[test]
-    fn a_critical_friend_manages_their_own_account_and_comments_on_policies() {
+    fn a_critical_friend_manages_their_own_account_comments_on_policies_and_gives_views() {
         let granted: Vec<_> = Permission::ALL
             .into_iter()
             .filter(|p| allows(Some(Role::CriticalFriend), *p))
             .collect();
         assert_eq!(
             granted,
-            vec![Permission::ManageOwnAccount, Permission::CommentOnPolicies]
+            vec![
+                Permission::ManageOwnAccount,
+                Permission::CommentOnPolicies,
+                Permission::GiveViewOnRecommendations
+            ]
         );
     }
 

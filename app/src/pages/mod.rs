@@ -128,6 +128,7 @@ pub fn HomePage() -> impl IntoView {
             </div>
             <h2>"Progress so far"</h2>
             <ProgressSummary counts=status_counts />
+            <crate::register::friends::FriendsDisagree />
             <p><a href="/you-said-we-did">"You said, we did: progress by engagement"</a></p>
             <h2>"Latest changes"</h2>
             <RecentChanges changes=latest_changes />

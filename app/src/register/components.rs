@@ -196,6 +196,12 @@ pub fn RecommendationTable(rows: Vec<RecommendationRow>, caption: String) -> imp
                                     <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Status "</span>
                                     <StatusTag key=row.status_key name=row.status_name />
                                     {row.overdue.then(|| view! { <br /><strong class="candour-overdue">"Overdue"</strong> })}
+                                    {(row.friends.total() > 0).then(|| view! {
+                                        <br />
+                                        <span class="nhsuk-body-s candour-meta" data-test="row-friends">
+                                            {format!("Critical friends: {}", row.friends.sentence())}
+                                        </span>
+                                    })}
                                 </td>
                                 <td class="nhsuk-table__cell">
                                     <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Last updated "</span>

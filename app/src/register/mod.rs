@@ -5,6 +5,7 @@ pub mod components;
 pub mod dashboard;
 pub mod editing;
 pub mod follows;
+pub mod friends;
 #[cfg(feature = "ssr")]
 pub mod notices;
 pub mod pages;
@@ -59,6 +60,8 @@ pub fn form_routes() -> Vec<crate::accounts::FormRoute> {
         FormRoute::post("/account/follows/seen", Holder(P::ManageOwnAccount), "/account", follows::ssr::mark_seen),
         FormRoute::post("/actions/{reference}/follow", Holder(P::ManageOwnAccount), "/actions/{reference}", follows::ssr::follow),
         FormRoute::post("/actions/{reference}/unfollow", Holder(P::ManageOwnAccount), "/actions/{reference}", follows::ssr::unfollow),
+        FormRoute::post("/actions/{reference}/friends-view", Holder(P::GiveViewOnRecommendations), "/actions/{reference}", friends::ssr::give_view).keeping_text(),
+        FormRoute::post("/actions/{reference}/friends-views/{id}/answer", Holder(P::RecordStatusChanges), "/actions/{reference}", friends::ssr::answer_view).keeping_text(),
         FormRoute::post("/admin/engagements/new", Holder(P::RecordStatusChanges), "/admin/engagements/new", editing::engagements::create).keeping_text(),
         FormRoute::post("/admin/engagements/{key}", Holder(P::RecordStatusChanges), "/admin/engagements/{key}", editing::engagements::update).keeping_text(),
         FormRoute::post("/admin/actions/new", Holder(P::RecordStatusChanges), "/admin/actions/new", editing::recommendations::create).keeping_text(),
@@ -134,6 +137,9 @@ pub struct RecommendationRow {
     /// For an open status only.
     pub target: Option<String>,
     pub overdue: bool,
+    /// How many critical friends agree, partly agree and disagree with the status (as
+    /// things stood on the list's `as_of` day, if it has one).
+    pub friends: friends::FriendsCounts,
 }
 
 impl RecommendationRow {
@@ -179,6 +185,8 @@ pub struct RecommendationDetail {
     /// policy title, comment id).
     pub source: Option<(String, String, i64)>,
     pub history: Vec<StatusChangeItem>,
+    /// Critical friends' views of its status, with their reasons and the SDE's answers.
+    pub friends: friends::FriendsViews,
 }
 
 /// Everything the filter form offers.

@@ -194,6 +194,23 @@ fn Register(data: RegisterPageData) -> impl IntoView {
                             </div>
                         </fieldset>
                     </div>
+                    <div class="nhsuk-form-group">
+                        <fieldset class="nhsuk-fieldset" aria-describedby="filter-friends-hint">
+                            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Critical friends’ view"</legend>
+                            <div class="nhsuk-hint" id="filter-friends-hint">"Where at least one Digital Critical Friend…"</div>
+                            <div class="nhsuk-checkboxes nhsuk-checkboxes--small">
+                                {crate::register::friends::OPINIONS.iter().map(|(key, label)| {
+                                    let id = format!("filter-friends-{key}");
+                                    view! {
+                                        <div class="nhsuk-checkboxes__item">
+                                            <input class="nhsuk-checkboxes__input" id=id.clone() name="friends_view" type="checkbox" value=*key checked=checked(&query.friends_view, key) />
+                                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{format!("…{}s", label.to_lowercase())}</label>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        </fieldset>
+                    </div>
                     <TermSelect id="filter-value" name="value" label="Core value" options=options.values.clone() selected=query.value.clone() />
                     <TermSelect id="filter-priority" name="priority" label="Research priority" options=options.priorities.clone() selected=query.priority.clone() />
                     <div class="nhsuk-form-group">
@@ -311,6 +328,7 @@ pub fn RecommendationPage() -> impl IntoView {
                             <p class="nhsuk-body-s nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">{detail.status_description}</p>
                         </dd>
                     </div>
+                    <crate::register::friends::FriendsViewFacts counts=detail.friends.counts />
                     {match (row.decided_on(), row.progress) {
                         (Some(day), _) => view! {
                             <div class="nhsuk-summary-list__row">
@@ -373,6 +391,7 @@ pub fn RecommendationPage() -> impl IntoView {
                         <div class="candour-prose" inner_html=detail.what_we_did.into_inner()></div>
                     </section>
                 </div>
+                <crate::register::friends::FriendsViewsSection reference=row.reference.clone() views=detail.friends />
                 <h2>"History"</h2>
                 <ol class="candour-timeline" data-test="history">
                     {detail.history.into_iter().map(|change| view! {
@@ -433,6 +452,7 @@ pub fn YouSaidWeDidPage() -> impl IntoView {
             <p class="nhsuk-lede-text">
                 "Each group of people who helped shape the SDE made recommendations. Here is what each group asked for, how many of their recommendations are done or under way, and what changed most recently."
             </p>
+            <crate::register::friends::FriendsDisagree />
             {groups.into_iter().map(|group| {
                 let key = group.engagement.key.clone();
                 let sentence = crate::register::components::counts_sentence(

@@ -1,5 +1,5 @@
 //! The register's filter state, as it appears in a bookmarkable URL:
-//! `?status=…&engagement=…&value=…&priority=…&q=…&sort=…&page=…&as_of=YYYY-MM-DD`.
+//! `?status=…&engagement=…&value=…&priority=…&friends_view=…&q=…&sort=…&page=…&as_of=YYYY-MM-DD`.
 
 use serde::{Deserialize, Serialize};
 
@@ -7,11 +7,12 @@ use crate::{dates::is_iso_date, error::AppError, paths::encode_component};
 
 /// Every parameter a register address may carry, in the order addresses are written
 /// (the pages, the CSV and JSON files and the API read the same ones).
-pub const QUERY_PARAMETERS: [&str; 8] = [
+pub const QUERY_PARAMETERS: [&str; 9] = [
     "status",
     "engagement",
     "value",
     "priority",
+    "friends_view",
     "q",
     "sort",
     "page",
@@ -60,6 +61,9 @@ pub struct RegisterQuery {
     pub engagement: Vec<String>,
     pub value: Vec<String>,
     pub priority: Vec<String>,
+    /// Recommendations where at least one critical friend's current view is one of these
+    /// (`agree`, `partly`, `disagree`).
+    pub friends_view: Vec<String>,
     pub q: String,
     pub sort: Sort,
     pub page: i64,
@@ -86,6 +90,14 @@ impl RegisterQuery {
                 "engagement" => push_unique(&mut query.engagement, value),
                 "value" => push_unique(&mut query.value, value),
                 "priority" => push_unique(&mut query.priority, value),
+                "friends_view" => {
+                    if !crate::register::friends::OPINION_KEYS.contains(&value) {
+                        return Err(AppError::BadRequest(format!(
+                            "friends_view must be agree, partly or disagree (not \"{value}\")."
+                        )));
+                    }
+                    push_unique(&mut query.friends_view, value)
+                }
                 "q" => {
                     if value.chars().count() > MAX_QUERY_CHARS {
                         return Err(AppError::BadRequest(format!(
@@ -135,6 +147,7 @@ impl RegisterQuery {
             ("engagement", &self.engagement),
             ("value", &self.value),
             ("priority", &self.priority),
+            ("friends_view", &self.friends_view),
         ] {
             pairs.extend(values.iter().map(|value| (key, value.clone())));
         }
@@ -164,6 +177,7 @@ impl RegisterQuery {
             + self.engagement.len()
             + self.value.len()
             + self.priority.len()
+            + self.friends_view.len()
             + usize::from(!self.q.is_empty())
     }
 
@@ -172,6 +186,7 @@ impl RegisterQuery {
             && self.engagement.is_empty()
             && self.value.is_empty()
             && self.priority.is_empty()
+            && self.friends_view.is_empty()
             && self.q.is_empty())
     }
 }
@@ -230,6 +245,16 @@ mod tests {
         }
         assert!(is_iso_date("2024-02-29"));
         assert!(!is_iso_date("2023-02-29"));
+    }
+
+    #[test]
+    fn the_friends_view_filter_takes_only_the_three_views() {
+        let query = RegisterQuery::from_pairs([("friends_view", "disagree")]).unwrap();
+        assert_eq!(query.friends_view, ["disagree"]);
+        assert!(query.has_filters());
+        assert_eq!(query.to_query_string(None), "friends_view=disagree");
+        let error = RegisterQuery::from_pairs([("friends_view", "hate")]).unwrap_err();
+        assert!(error.to_string().contains("friends_view"), "{error}");
     }
 
     #[test]

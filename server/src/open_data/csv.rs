@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::{parse_query, Problem};
 
 /// The CSV columns, in order. Lists (values, priorities) are separated by `;`.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 17] = [
     "reference",
     "title",
     "engagement",
@@ -33,6 +33,9 @@ pub const COLUMNS: [&str; 14] = [
     "priorities",
     "summary",
     "url",
+    "friends_agree",
+    "friends_partly",
+    "friends_disagree",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +54,14 @@ pub struct CsvRow {
     pub priorities: String,
     pub summary: String,
     pub url: String,
+    /// Critical friends' current views (or as they stood on `as_of`): read, never imported
+    /// (a file without them imports the same).
+    #[serde(default)]
+    pub friends_agree: String,
+    #[serde(default)]
+    pub friends_partly: String,
+    #[serde(default)]
+    pub friends_disagree: String,
 }
 
 pub async fn csv_rows(
@@ -76,6 +87,9 @@ pub async fn csv_rows(
             values: r.values.join(";"),
             priorities: r.priorities.join(";"),
             summary: r.summary,
+            friends_agree: r.friends_view.agree.to_string(),
+            friends_partly: r.friends_view.partly.to_string(),
+            friends_disagree: r.friends_view.disagree.to_string(),
         })
         .collect())
 }
@@ -98,6 +112,9 @@ impl CsvRow {
             priorities: f(&self.priorities),
             summary: f(&self.summary),
             url: f(&self.url),
+            friends_agree: f(&self.friends_agree),
+            friends_partly: f(&self.friends_partly),
+            friends_disagree: f(&self.friends_disagree),
         }
     }
 }
@@ -172,9 +189,10 @@ pub async fn import_csv(db: &Database, text: &str, today: &str) -> anyhow::Resul
     let text = app::text::clean(text.strip_prefix(app::text::UTF8_BOM).unwrap_or(text));
     let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = reader.headers()?.clone();
-    for column in COLUMNS {
+    // The critical friends' counts are theirs to give, never imported.
+    for column in COLUMNS.iter().filter(|c| !c.starts_with("friends_")) {
         anyhow::ensure!(
-            headers.iter().any(|h| h == column),
+            headers.iter().any(|h| h == *column),
             "line 1: the column {column:?} is missing"
         );
     }
@@ -285,6 +303,11 @@ pub async fn import_csv(db: &Database, text: &str, today: &str) -> anyhow::Resul
         // The URL is derived, and the note and date only matter with a new status.
         let mut comparable = row.clone();
         comparable.url.clone_from(&before.url);
+        comparable.friends_agree.clone_from(&before.friends_agree);
+        comparable.friends_partly.clone_from(&before.friends_partly);
+        comparable
+            .friends_disagree
+            .clone_from(&before.friends_disagree);
         if !status_changed {
             comparable.status_note.clone_from(&before.status_note);
             comparable.status_changed.clone_from(&before.status_changed);

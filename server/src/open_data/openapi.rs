@@ -68,6 +68,11 @@ pub fn document(public_url: &str, options: &FilterOptions) -> Value {
             keys(&options.priorities),
             "Research priority slug, repeatable.",
         ),
+        repeatable(
+            "friends_view",
+            app::register::friends::OPINION_KEYS.map(str::to_owned).to_vec(),
+            "Recommendations where at least one Digital Critical Friend's current view of the status is this one, repeatable (e.g. disagree).",
+        ),
         json!({"name": "q", "in": "query", "schema": {"type": "string", "minLength": 1, "maxLength": app::register::MAX_QUERY_CHARS}, "description": "Words that must all appear."}),
         json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["reference", "raised", "updated"]}}),
         page(100_000),
@@ -159,7 +164,7 @@ pub fn document(public_url: &str, options: &FilterOptions) -> Value {
             "Evidence": object(&["title", "url"], json!({"title": {"type": "string"}, "url": {"type": "string", "format": "uri"}})),
             "Recommendation": object(
                 &["reference", "title", "summary", "engagement", "raised", "status", "status_name", "closed", "status_changed", "status_note",
-                  "team", "target", "progress", "decided_on", "overdue", "values", "priorities", "what_you_said", "what_we_did", "evidence", "history", "url"],
+                  "team", "target", "progress", "decided_on", "overdue", "values", "priorities", "what_you_said", "what_we_did", "evidence", "history", "friends_view", "url"],
                 json!({
                 "reference": {"type": "string"}, "title": {"type": "string"}, "summary": {"type": "string"},
                 "engagement": {"type": "string"}, "raised": date,
@@ -173,6 +178,8 @@ pub fn document(public_url: &str, options: &FilterOptions) -> Value {
                 "what_you_said": {"type": "string", "description": "Markdown"}, "what_we_did": {"type": "string", "description": "Markdown"},
                 "evidence": {"type": "array", "items": schema_ref("Evidence")},
                 "history": {"type": "array", "items": schema_ref("StatusChange")},
+                "friends_view": object(&["agree", "partly", "disagree"], json!({
+                    "agree": {"type": "integer", "minimum": 0}, "partly": {"type": "integer", "minimum": 0}, "disagree": {"type": "integer", "minimum": 0}})),
                 "url": {"type": "string", "format": "uri"}})),
             "SearchQuery": object(&["q", "kind", "status", "engagement", "year", "page", "shortened"], json!({
                 "q": {"type": "string"}, "kind": {"type": "array", "items": {"type": "string"}}, "status": {"type": "array", "items": {"type": "string"}},

@@ -21,6 +21,8 @@ const EVERYONE: &[Who] = &[Who::Public, Who::Friend, Who::Editor, Who::Admin];
 const SIGNED_IN: &[Who] = &[Who::Friend, Who::Editor, Who::Admin];
 const STAFF: &[Who] = &[Who::Editor, Who::Admin];
 const ADMIN: &[Who] = &[Who::Admin];
+/// A critical friend's own voice: not the SDE's staff.
+const FRIEND: &[Who] = &[Who::Friend];
 
 /// Form routes and private downloads: who may use each.
 const ROUTES: &[(&str, &str, &[Who])] = &[
@@ -42,6 +44,12 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/account/follows/seen", SIGNED_IN),
     ("POST", "/actions/{reference}/follow", SIGNED_IN),
     ("POST", "/actions/{reference}/unfollow", SIGNED_IN),
+    ("POST", "/actions/{reference}/friends-view", FRIEND),
+    (
+        "POST",
+        "/actions/{reference}/friends-views/{id}/answer",
+        STAFF,
+    ),
     ("GET", "/account/export.json", SIGNED_IN),
     ("POST", "/admin/users/invite", STAFF),
     ("POST", "/admin/invites/{id}/resend", STAFF),
@@ -115,6 +123,8 @@ const SERVER_FNS: &[(&str, &[Who], &str)] = &[
     ("/_fn/wordings", EVERYONE, "reference=PP-1"),
     ("/_fn/staff-update-preview", STAFF, "reference=PP-1&values[summary]=Where+it+stands&values[what_we_did]=Work&values[team]=Board"),
     ("/_fn/follow-state", EVERYONE, "reference=PP-1"),
+    ("/_fn/friends-view-part", EVERYONE, "reference=PP-1"),
+    ("/_fn/friends-disagree", EVERYONE, ""),
     ("/_fn/policies", EVERYONE, ""),
     ("/_fn/policy", EVERYONE, "slug=x"),
     ("/_fn/reviews", SIGNED_IN, ""),

@@ -7,6 +7,7 @@ mod content;
 mod content_editing;
 mod first_minute;
 mod follows;
+mod friends_views;
 mod hardening;
 mod helpers;
 mod mail;

@@ -129,6 +129,32 @@ async fn on_postgresql_a_policy_is_reviewed_answered_and_published() {
 }
 
 #[tokio::test]
+async fn on_postgresql_critical_friends_views_are_given_answered_filtered_and_published() {
+    use crate::friends_views::*;
+    // Each journey counts views from none, so each gets its own database.
+    for journey in 0..6 {
+        let (app, name) = spawn_app_on_postgres().await;
+        match journey {
+            0 => {
+                a_critical_friend_gives_and_changes_a_view_that_everyone_sees_with_its_reason_on(
+                    &app,
+                )
+                .await
+            }
+            1 => only_critical_friends_give_views_and_only_staff_answer_them_on(&app).await,
+            2 => a_status_change_marks_the_views_given_before_it_on(&app).await,
+            3 => {
+                the_register_filters_and_counts_disagreement_and_the_open_data_carries_it_on(&app)
+                    .await
+            }
+            4 => as_of_counts_the_views_as_they_stood_that_day_on(&app).await,
+            _ => views_are_append_only_in_the_database_on(&app).await,
+        }
+        drop_database(app, &name).await;
+    }
+}
+
+#[tokio::test]
 async fn on_postgresql_an_editor_adds_an_engagement_and_a_recommendation_and_rewords_it() {
     let (app, name) = spawn_app_on_postgres().await;
     crate::register_editing::an_editor_adds_an_engagement_and_a_recommendation_the_public_sees(

@@ -101,6 +101,8 @@ pub fn word(
                 "recommendation.response-changed" => "updated what was done about",
                 "recommendation.reworded" => "reworded",
                 "recommendation.details-changed" => "changed the values, priorities or evidence of",
+                "recommendation.friends-view-given" => "gave a critical friend’s view of",
+                "recommendation.friends-view-answered" => "answered a critical friend’s view of",
                 _ => "changed",
             };
             worded(

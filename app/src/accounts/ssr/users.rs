@@ -423,6 +423,23 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
     .bind(user_id)
     .fetch_all(db.pool())
     .await?;
+    type ViewRow = (
+        String,
+        String,
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let views: Vec<ViewRow> = sqlx::query_as(
+        "SELECT r.reference, fv.opinion, fv.reason, fv.show_name, fv.given_at, a.body, a.answered_at \
+         FROM friend_views fv JOIN recommendations r ON r.id = fv.recommendation_id \
+         LEFT JOIN friend_view_answers a ON a.view_id = fv.id WHERE fv.author_id = $1 ORDER BY fv.id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
     let audit: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT at, action, record_kind, record_id, before, after FROM audit_log \
          WHERE actor_id = $1 ORDER BY id",
@@ -485,6 +502,11 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
                 "answer": answer,
             })
         }).collect::<Vec<_>>(),
+        "critical_friend_views": views.into_iter().map(|(reference, opinion, reason, show_name, given_at, answer, answered_at)| serde_json::json!({
+            "recommendation": reference, "view": opinion, "reason": reason,
+            "name_shown": show_name == 1, "given_at": given_at,
+            "answer": answer.map(|body| serde_json::json!({ "answer": body, "answered_at": answered_at })),
+        })).collect::<Vec<_>>(),
         "changes_you_made": audit.into_iter().map(|(at, action, kind, id, before, after)| serde_json::json!({
             "at": at, "action": action, "record_kind": kind, "record_id": id, "before": before, "after": after,
         })).collect::<Vec<_>>(),

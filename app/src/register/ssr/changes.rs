@@ -173,5 +173,8 @@ pub async fn recommendation_detail(
         reports,
         source,
         history: history(pool, reference).await?,
+        friends: super::super::friends::ssr::views_of(pool, reference)
+            .await?
+            .unwrap_or_default(),
     }))
 }

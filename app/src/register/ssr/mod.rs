@@ -55,6 +55,7 @@ impl RowRecord {
             progress: self.progress.map(|p| p.clamp(0, 100) as i32),
             target: self.target,
             overdue,
+            friends: Default::default(),
         }
     }
 }
@@ -130,6 +131,16 @@ fn push_filtered_from(sql: &mut Sql, query: &RegisterQuery, with_status: bool) {
         )
         .bind_list(&query.priority)
         .push(")");
+    }
+    if !query.friends_view.is_empty() {
+        sql.push(" AND EXISTS (SELECT 1 FROM friend_views fv WHERE fv.recommendation_id = r.id AND fv.opinion IN ")
+            .bind_list(&query.friends_view)
+            .push(" AND ");
+        super::friends::ssr::push_current_view(
+            sql,
+            super::friends::ssr::counted_until(query.as_of.as_deref()),
+        );
+        sql.push(")");
     }
     for word in query.q.split_whitespace().take(10) {
         let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
@@ -243,12 +254,26 @@ pub async fn all_rows(
     push_filtered_from(&mut sql, query, true);
     sql.push(order_by(query.sort));
     let today = query.as_of.clone().unwrap_or_else(today);
-    Ok(sql
+    let rows = sql
         .fetch_all::<RowRecord>(pool)
         .await?
         .into_iter()
         .map(|row| row.into_row(&today))
-        .collect())
+        .collect();
+    with_friends_counts(pool, rows, query.as_of.as_deref()).await
+}
+
+/// The rows with their critical friends' counts (as things stood on `as_of`, if given).
+pub async fn with_friends_counts(
+    pool: &AnyPool,
+    mut rows: Vec<RecommendationRow>,
+    as_of: Option<&str>,
+) -> Result<Vec<RecommendationRow>, sqlx::Error> {
+    let mut counts = super::friends::ssr::counts_by_reference(pool, as_of).await?;
+    for row in &mut rows {
+        row.friends = counts.remove(&row.reference).unwrap_or_default();
+    }
+    Ok(rows)
 }
 
 pub async fn register_page(
@@ -271,6 +296,7 @@ pub async fn register_page(
         .into_iter()
         .map(|row| row.into_row(&today))
         .collect();
+    let rows = with_friends_counts(pool, rows, query.as_of.as_deref()).await?;
 
     // The per-status counts cover every filter but the status one, so the total is their
     // sum over the chosen statuses (all of them when none is chosen): no separate count.

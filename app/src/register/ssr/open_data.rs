@@ -34,6 +34,9 @@ pub struct OpenRecord {
     pub what_we_did: String,
     pub evidence: Vec<EvidenceLink>,
     pub history: Vec<StatusChangeItem>,
+    /// How many critical friends agree, partly agree and disagree with the status (their
+    /// current views, or as they stood on `as_of`).
+    pub friends_view: crate::register::friends::FriendsCounts,
 }
 
 #[derive(FromRow)]
@@ -146,6 +149,8 @@ async fn open_records_matching(
             .bind(Bind::Text(reference.to_owned()));
     }
     changes.push(" ORDER BY r.id, sc.seq");
+    let mut friends =
+        crate::register::friends::ssr::counts_by_reference(pool, query.as_of.as_deref()).await?;
     for change in changes.fetch_all::<ChangeRecord>(pool).await? {
         history
             .entry(change.reference.clone())
@@ -157,6 +162,7 @@ async fn open_records_matching(
         .into_iter()
         .map(|row| {
             let history = history.remove(&row.reference).unwrap_or_default();
+            let friends_view = friends.remove(&row.reference).unwrap_or_default();
             let closed = row.closed == 1;
             let decided_on = closed.then(|| row.status_changed.clone());
             OpenRecord {
@@ -167,6 +173,7 @@ async fn open_records_matching(
                 priorities: priorities.remove(&row.id).unwrap_or_default(),
                 evidence: evidence.remove(&row.id).unwrap_or_default(),
                 history,
+                friends_view,
                 reference: row.reference,
                 title: row.title,
                 summary: row.summary,
