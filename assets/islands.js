@@ -21,6 +21,33 @@ for (const form of document.querySelectorAll("form[data-unsaved-warning]")) {
   });
 }
 
+// The NHS.UK character count: a box with data-maxlength says under it how many characters
+// are left as the person types (the limit is stated there without JavaScript too), and
+// tells screen readers once typing pauses. Characters are counted as the server counts
+// them (code points, line ends as one).
+for (const box of document.querySelectorAll("textarea[data-maxlength]")) {
+  const max = Number(box.dataset.maxlength);
+  const info = document.getElementById(`${box.id}-info`);
+  if (!info || !max) continue;
+  const status = document.createElement("div");
+  status.className = "nhsuk-u-visually-hidden";
+  status.setAttribute("aria-live", "polite");
+  info.after(status);
+  const count = (n) => `${n.toLocaleString("en-GB")} character${n === 1 ? "" : "s"}`;
+  let timer;
+  const update = (announce) => {
+    const left = max - [...box.value].length;
+    const message = left >= 0 ? `You have ${count(left)} remaining` : `You have ${count(-left)} too many`;
+    info.textContent = message;
+    info.classList.toggle("nhsuk-error-message", left < 0);
+    info.classList.toggle("nhsuk-hint", left >= 0);
+    clearTimeout(timer);
+    if (announce) timer = setTimeout(() => (status.textContent = message), 1000);
+  };
+  box.addEventListener("input", () => update(true));
+  if (box.value) update(false);
+}
+
 // A second press of a form's button while the first is on its way is ignored (NHS.UK's
 // "prevent double click" behaviour): an edit sent twice would otherwise come back as
 // "someone else saved this" about the person's own save. After 2 seconds a press goes

@@ -32,9 +32,14 @@ test("a draft policy is reviewed paragraph by paragraph, answered and published"
   // Comment on the second paragraph, from the link under it.
   await page.goto("/review/keeping-data-inside");
   await shell.expectNoAxeViolations();
+  // The form opens under the paragraph, with the paragraph right above it.
   await page.locator("#p-2 [data-test=comment-on-paragraph]").click();
-  await expect(page.getByLabel("What is your comment about?")).toHaveValue("2");
+  await expect(page.locator("#p-2 [data-test=comment-form]")).toBeVisible();
+  await expect(page.locator("[data-test=commenting-on]")).toContainText("paragraph 2");
+  await expect(page.locator("#body-info")).toContainText("You can enter up to 2,000 characters");
   await page.getByLabel("Your comment", { exact: true }).fill("Who checks the results, and how?");
+  // The NHS.UK character count counts down as the person types.
+  await expect(page.locator("#body-info")).toContainText("You have 1,968 characters remaining");
   await page.locator("[data-test=post-comment]").click();
   await expect(page.locator("[data-test=notice]")).toContainText("comment has been posted");
   await expect(page.locator("#p-2 [data-test=thread]")).toContainText("Who checks the results, and how?");

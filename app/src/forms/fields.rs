@@ -72,19 +72,30 @@ pub fn TextArea(
     #[prop(optional, into)] value: String,
     #[prop(default = 5)] rows: u32,
     #[prop(optional)] bold_label: bool,
+    /// The most characters the server takes: stated under the box (the NHS.UK character
+    /// count), and counted down as the person types when JavaScript runs
+    /// (`assets/islands.js`).
+    #[prop(optional)]
+    max: Option<usize>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
+    let info_id = format!("{id}-info");
     let described_by = [
         hint.map(|_| hint_id.clone()),
         error.as_ref().map(|_| error_id.clone()),
+        max.map(|_| info_id.clone()),
     ]
     .into_iter()
     .flatten()
     .collect::<Vec<_>>()
     .join(" ");
     view! {
-        <div class="nhsuk-form-group" class:nhsuk-form-group--error=error.is_some()>
+        <div
+            class="nhsuk-form-group"
+            class:nhsuk-form-group--error=error.is_some()
+            class:nhsuk-character-count=max.is_some()
+        >
             <label class="nhsuk-label" class:nhsuk-label--s=bold_label for=id.clone()>{label}</label>
             {hint.map(|hint| view! { <div class="nhsuk-hint" id=hint_id.clone()>{hint}</div> })}
             {error.clone().map(|message| view! {
@@ -98,10 +109,29 @@ pub fn TextArea(
                 id=id.clone()
                 name=name
                 rows=rows.to_string()
+                data-maxlength=max.map(|max| max.to_string())
                 aria-describedby=(!described_by.is_empty()).then_some(described_by)
             >{textarea_text(&value)}</textarea>
+            {max.map(|max| view! {
+                <div class="nhsuk-hint nhsuk-character-count__message" id=info_id.clone()>
+                    {format!("You can enter up to {} characters", thousands(max))}
+                </div>
+            })}
         </div>
     }
+}
+
+/// `2000` → "2,000", as NHS.UK writes numbers.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// The name of the hidden field that makes a creating form safe to send twice.
@@ -133,4 +163,14 @@ fn new_key() -> String {
     }
     #[cfg(not(feature = "ssr"))]
     String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_written_with_thousands_separated() {
+        assert_eq!(super::thousands(500), "500");
+        assert_eq!(super::thousands(2000), "2,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
 }

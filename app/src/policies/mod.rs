@@ -203,6 +203,9 @@ pub struct ReviewView {
     pub open: bool,
     pub review_public: bool,
     pub blocks: Vec<PolicyBlock>,
+    /// Numbers of the blocks that are new or changed since the published version (none
+    /// when nothing has been published yet).
+    pub changed: Vec<i64>,
     pub threads: Vec<CommentThread>,
     pub may_answer: bool,
     /// A comment this person posted after their session had ended, kept for them.

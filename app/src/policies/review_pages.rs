@@ -71,6 +71,14 @@ fn Review(review: ReviewView) -> impl IntoView {
         .unwrap_or_default();
     let main_feedback =
         feedback("comment").filter(|f| f.value("parent").unwrap_or_default().is_empty());
+    // "Comment on paragraph N" (`?paragraph=N`, or the form shown again) puts the comment
+    // form under that paragraph; otherwise it is at the end, for the whole policy.
+    let under: Option<i64> = chosen
+        .parse::<i64>()
+        .ok()
+        .filter(|n| review.blocks.iter().any(|b| b.number == *n && !b.heading))
+        .filter(|_| review.open);
+    let changed = review.changed.clone();
     let status = if review.open {
         format!(
             "Open for comments until the end of {}.",
@@ -108,6 +116,8 @@ fn Review(review: ReviewView) -> impl IntoView {
             ))
         })
         .filter(|(_, body)| !body.trim().is_empty());
+    let kept_body = kept_comment.as_ref().map(|k| k.body.clone());
+    let slug_for_forms = review.slug.clone();
     let open = review.open;
     let may_moderate = review.may_answer.then(|| review.slug.clone());
     let may_answer = review.may_answer && !review.review_public;
@@ -178,6 +188,11 @@ fn Review(review: ReviewView) -> impl IntoView {
                 view! {
                     <div class="candour-policy__block candour-policy__block--numbered" id=format!("p-{number}") data-test="policy-block">
                         <span class="candour-policy__number" aria-hidden="true">{number}</span>
+                        {changed.contains(&number).then(|| view! {
+                            <strong class="nhsuk-tag nhsuk-tag--blue candour-policy__changed" data-test="changed-paragraph">
+                                {if b.heading { "New or changed heading" } else { "New or changed since the published version" }}
+                            </strong>
+                        })}
                         <div inner_html=b.html.clone().into_inner()></div>
                         {(!b.heading).then(|| view! {
                             <p class="nhsuk-body-s candour-policy__actions">
@@ -188,6 +203,9 @@ fn Review(review: ReviewView) -> impl IntoView {
                                 })}
                                 {(count > 0).then(|| view! { <span class="candour-meta">{format!(" {} on paragraph {number}", plural(count, "comment", "comments"))}</span> })}
                             </p>
+                        })}
+                        {(under == Some(number)).then(|| view! {
+                            <CommentForm slug=slug_for_forms.clone() paragraph=Some(number) feedback=main_feedback.clone() kept=kept_body.clone() />
                         })}
                         {(count > 0).then(|| view! {
                             <div class="candour-policy__threads">
@@ -209,34 +227,79 @@ fn Review(review: ReviewView) -> impl IntoView {
         {open.then(|| view! {
             <section class="candour-section" aria-labelledby="comment-heading">
                 <h2 id="comment-heading">"Add a comment"</h2>
-                <form method="post" action=format!("/review/{}/comments", review.slug) id="comment-form" novalidate data-test="comment-form" data-unsaved-warning="">
-                    <crate::forms::IdempotencyKey form="comment" />
-                    <div class="nhsuk-form-group" class:nhsuk-form-group--error=main_feedback.as_ref().and_then(|f| f.error_for("paragraph")).is_some()>
+                {match under {
+                    Some(number) => view! {
+                        <p data-test="commenting-on">
+                            {format!("You are writing a comment on paragraph {number}. ")}
+                            <a href=format!("#p-{number}")>{format!("Go back to paragraph {number}")}</a>
+                            ", or "
+                            <a href=format!("/review/{}#comment-form", review.slug)>"comment on the whole policy instead"</a>
+                            "."
+                        </p>
+                    }.into_any(),
+                    None => view! {
+                        <CommentForm slug=review.slug.clone() paragraph=None feedback=main_feedback.clone() kept=kept_body.clone() options=paragraph_options.clone() />
+                    }.into_any(),
+                }}
+            </section>
+        })}
+    }
+}
+
+/// The form for a new comment: under a paragraph (`paragraph`, shown right above it), or
+/// at the end of the page about the whole policy or a paragraph chosen from `options`.
+#[component]
+fn CommentForm(
+    slug: String,
+    paragraph: Option<i64>,
+    feedback: Option<crate::forms::FormFeedback>,
+    kept: Option<String>,
+    #[prop(optional)] options: Vec<(i64, String)>,
+) -> impl IntoView {
+    let paragraph_error = feedback.as_ref().and_then(|f| f.error_for("paragraph"));
+    let chosen = feedback
+        .as_ref()
+        .and_then(|f| f.value("paragraph"))
+        .unwrap_or_default();
+    view! {
+        <form method="post" action=format!("/review/{slug}/comments") id="comment-form" class="candour-comment-form" novalidate data-test="comment-form" data-unsaved-warning="">
+            <crate::forms::IdempotencyKey form="comment" />
+            {match paragraph {
+                Some(number) => view! {
+                    <input type="hidden" name="paragraph" value=number.to_string() />
+                    <p class="nhsuk-body-s candour-meta">
+                        {format!("Your comment is about paragraph {number}, above. ")}
+                        <a href=format!("/review/{slug}#comment-form")>"Comment on the whole policy instead"</a>
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <div class="nhsuk-form-group" class:nhsuk-form-group--error=paragraph_error.is_some()>
                         <label class="nhsuk-label nhsuk-label--s" for="paragraph">"What is your comment about?"</label>
-                        {main_feedback.as_ref().and_then(|f| f.error_for("paragraph")).map(|m| view! {
+                        {paragraph_error.clone().map(|m| view! {
                             <span class="nhsuk-error-message" id="paragraph-error"><span class="nhsuk-u-visually-hidden">"Error: "</span>{m}</span>
                         })}
                         <select class="nhsuk-select" id="paragraph" name="paragraph">
                             <option value="whole" selected=chosen.is_empty() || chosen == "whole">"The whole policy"</option>
-                            {paragraph_options.into_iter().map(|(n, label)| view! {
+                            {options.into_iter().map(|(n, label)| view! {
                                 <option value=n.to_string() selected=chosen == n.to_string()>{label}</option>
                             }).collect_view()}
                         </select>
                     </div>
-                    <TextArea
-                        id="body"
-                        name="body"
-                        label="Your comment"
-                        hint="Plain text, up to 2,000 characters. Say what you think and, if you can, what would make it better."
-                        error=main_feedback.as_ref().and_then(|f| f.error_for("body"))
-                        value=main_feedback.as_ref().and_then(|f| f.value("body")).or_else(|| kept_comment.as_ref().map(|k| k.body.clone())).unwrap_or_default()
-                        rows=6
-                        bold_label=true
-                    />
-                    <button class="nhsuk-button" type="submit" data-test="post-comment">"Post comment"</button>
-                </form>
-            </section>
-        })}
+                }.into_any(),
+            }}
+            <TextArea
+                id="body"
+                name="body"
+                label="Your comment"
+                hint="Plain text. Say what you think and, if you can, what would make it better."
+                error=feedback.as_ref().and_then(|f| f.error_for("body"))
+                value=feedback.as_ref().and_then(|f| f.value("body")).or(kept).unwrap_or_default()
+                rows=6
+                bold_label=true
+                max=super::COMMENT_MAX
+            />
+            <button class="nhsuk-button" type="submit" data-test="post-comment">"Post comment"</button>
+        </form>
     }
 }
 
@@ -293,10 +356,11 @@ fn ThreadForms(
                             id=reply_field.clone()
                             name="body"
                             label="Your reply"
-                            hint="Plain text, up to 2,000 characters."
+                            hint="Plain text."
                             error=reply_error
                             value=reply_feedback.as_ref().and_then(|f| f.value("body")).or_else(|| kept_reply.clone()).unwrap_or_default()
                             rows=3
+                            max=super::COMMENT_MAX
                         />
                         <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="post-reply">"Post reply"</button>
                     </form>

@@ -14,6 +14,7 @@ mod mail;
 mod open_data;
 mod pages;
 mod policies;
+mod policy_review;
 mod postgres;
 mod real_world;
 mod register;

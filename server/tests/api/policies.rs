@@ -715,7 +715,8 @@ async fn a_comment_posted_after_the_session_ended_is_kept_and_offered_back() {
     let page = friend.get("/review/trial-policy").await.body;
     assert!(page.contains("data-test=\"kept-text\""));
     assert!(page.contains(typed));
-    assert!(page.contains("<option value=\"2\" selected"));
+    // It goes back under the paragraph it was about.
+    assert!(page.contains("name=\"paragraph\" value=\"2\""));
 
     let discarded = friend.post("/review/trial-policy/discard-kept", &[]).await;
     assert_eq!(

@@ -241,10 +241,27 @@ pub async fn review(
         review_closes: closes,
         review_public: version.review_public,
         blocks: version.blocks.clone(),
+        changed: versions
+            .iter()
+            .find(|v| v.state == "published" && v.id != version.id)
+            .map(|published| changed_blocks(&published.blocks, &version.blocks))
+            .unwrap_or_default(),
         threads: in_reading_order(threads.remove(&version.id).unwrap_or_default()),
         may_answer: viewer.may(crate::accounts::Permission::ManagePolicies),
         kept,
     }))
+}
+
+/// The numbers of the blocks of `draft` whose text is not in `published`: new, or changed
+/// (a block moved unchanged is neither).
+pub fn changed_blocks(published: &[PolicyBlock], draft: &[PolicyBlock]) -> Vec<i64> {
+    let before: std::collections::HashSet<&str> =
+        published.iter().map(|b| b.html.as_str()).collect();
+    draft
+        .iter()
+        .filter(|b| !before.contains(b.html.as_str()))
+        .map(|b| b.number)
+        .collect()
 }
 
 pub fn new_policy_editor() -> PolicyEditor {
@@ -362,6 +379,15 @@ mod tests {
             .iter()
             .all(|b| !b.html.as_str().contains("<script")
                 && !b.html.as_str().contains("javascript:")));
+    }
+
+    #[test]
+    fn only_new_and_changed_blocks_are_marked() {
+        let published = split_blocks("# Title\n\nFirst words.\n\nSecond words.\n");
+        let draft =
+            split_blocks("# Title\n\nFirst words.\n\nSecond words, changed.\n\nA new one.\n");
+        assert_eq!(changed_blocks(&published, &draft), vec![3, 4]);
+        assert!(changed_blocks(&published, &published).is_empty());
     }
 
     #[test]

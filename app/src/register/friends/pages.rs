@@ -148,10 +148,11 @@ fn ViewItem(view: FriendView, reference: String, staff: bool) -> impl IntoView {
                             id=field
                             name="body"
                             label="Your answer"
-                            hint="Everyone can read it under the view. Up to 1,000 characters."
+                            hint="Everyone can read it under the view."
                             error=error
                             value=typed
                             rows=3
+                            max=super::ANSWER_MAX
                         />
                         <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="save-view-answer">"Save answer"</button>
                     </form>
@@ -230,10 +231,11 @@ fn OwnViewForm(reference: String, own: Option<OwnView>) -> impl IntoView {
                 id="reason"
                 name="reason"
                 label="Your reason"
-                hint="Needed if you partly agree or disagree. Everyone can read it. Up to 500 characters."
+                hint="Needed if you partly agree or disagree. Everyone can read it."
                 error=error("reason")
                 value=reason
                 rows=4
+                max=super::REASON_MAX
             />
             <div class="nhsuk-form-group">
                 <div class="nhsuk-checkboxes">
