@@ -202,6 +202,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/policies") view=AdminPoliciesPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/policies/new") view=PolicyEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/policies/:id") view=PolicyEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/policies/:id/answers") view=crate::policies::answer_queue::AnswerQueuePage ssr=SsrMode::Async />
                         <Route
                             path=path!("/reports/:slug/history")
                             view=ReportHistoryPage

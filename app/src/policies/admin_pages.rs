@@ -167,11 +167,16 @@ fn Editor(policy: PolicyEditor) -> impl IntoView {
         })}
         {(!is_new && matches!(policy.state.as_str(), "draft" | "in_review")).then(|| view! {
             <h2 id="publish-heading">"Publish this version"</h2>
-            <p>{if unanswered > 0 {
-                format!("{unanswered} comment{} still need{} an answer: publishing waits until every comment has one.", if unanswered == 1 { "" } else { "s" }, if unanswered == 1 { "s" } else { "" })
+            {if unanswered > 0 {
+                view! {
+                    <p>
+                        {format!("{unanswered} comment{} still need{} an answer: publishing waits until every comment has one. ", if unanswered == 1 { "" } else { "s" }, if unanswered == 1 { "s" } else { "" })}
+                        <a href=format!("/admin/policies/{id}/answers") data-test="answer-queue-link">"Answer them, oldest first"</a>
+                    </p>
+                }.into_any()
             } else {
-                "The text becomes the public policy, and the comments and answers of its review are published with it.".to_owned()
-            }}</p>
+                view! { <p>"The text becomes the public policy, and the comments and answers of its review are published with it."</p> }.into_any()
+            }}
             <form method="post" action=format!("/admin/policies/{id}/publish") novalidate aria-labelledby="publish-heading" data-test="publish-form">
                 <TextField form="publish" name="change_note" label="What this version changes" hint="Plain words, shown on the public page (up to 500 characters)." />
                 <button class="nhsuk-button" type="submit" data-test="publish-policy">"Publish"</button>
@@ -243,7 +248,7 @@ pub fn PoliciesPanel() -> impl IntoView {
                                     {if p.unanswered == 0 {
                                         view! { <span>"Every comment has an answer."</span> }.into_any()
                                     } else {
-                                        view! { <a href=format!("/review/{}#comments", p.slug) data-test="unanswered">{format!("{} comment{} need{} an answer", p.unanswered, if p.unanswered == 1 { "" } else { "s" }, if p.unanswered == 1 { "s" } else { "" })}</a> }.into_any()
+                                        view! { <a href=format!("/admin/policies/{}/answers", p.id) data-test="unanswered">{format!("{} comment{} need{} an answer", p.unanswered, if p.unanswered == 1 { "" } else { "s" }, if p.unanswered == 1 { "s" } else { "" })}</a> }.into_any()
                                     }}
                                 </li>
                             }).collect_view()}

@@ -7,6 +7,7 @@
 //! public by publication.
 
 pub mod admin_pages;
+pub mod answer_queue;
 pub mod pages;
 pub mod review_pages;
 #[cfg(feature = "ssr")]

@@ -303,6 +303,64 @@ fn CommentForm(
     }
 }
 
+/// The PPIE team's answer to a thread: what the comment led to, and the answer. On the
+/// review page (folded away) and in the answer queue (`from_queue`: it goes back there).
+#[component]
+pub(super) fn AnswerForm(thread: CommentThread, slug: String, from_queue: bool) -> impl IntoView {
+    let id = thread.id;
+    let slug_for_answer = slug;
+    let answer_feedback = feedback("answer")
+        .filter(|f| f.value("comment").as_deref() == Some(id.to_string().as_str()));
+    let answer_error = answer_feedback
+        .as_ref()
+        .and_then(|f| f.error_for(&format!("answer-{id}")));
+    let outcome_error = answer_feedback
+        .as_ref()
+        .and_then(|f| f.error_for(&format!("outcome-{id}")));
+    let chosen_outcome = answer_feedback
+        .as_ref()
+        .and_then(|f| f.value("outcome"))
+        .or_else(|| thread.response.as_ref().map(|r| r.outcome.clone()))
+        .unwrap_or_default();
+    let answer_text = answer_feedback
+        .as_ref()
+        .and_then(|f| f.value("body"))
+        .or_else(|| thread.response.as_ref().map(|r| r.body.clone()))
+        .unwrap_or_default();
+    view! {
+        <form method="post" action=format!("/review/{slug_for_answer}/comments/{id}/response") novalidate data-test="answer-form" data-unsaved-warning="">
+            {from_queue.then(|| view! { <input type="hidden" name="from" value="queue" /> })}
+            <div class="nhsuk-form-group" class:nhsuk-form-group--error=outcome_error.is_some()>
+                <fieldset class="nhsuk-fieldset" id=format!("outcome-{id}") aria-describedby=outcome_error.is_some().then(|| format!("outcome-{id}-error"))>
+                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"What did the comment lead to?"</legend>
+                    {outcome_error.clone().map(|m| view! { <span class="nhsuk-error-message" id=format!("outcome-{id}-error")><span class="nhsuk-u-visually-hidden">"Error: "</span>{m}</span> })}
+                    <div class="nhsuk-radios">
+                        {OUTCOMES.iter().map(|(key, label)| {
+                            let input = format!("outcome-{id}-{key}");
+                            view! {
+                                <div class="nhsuk-radios__item">
+                                    <input class="nhsuk-radios__input" id=input.clone() name="outcome" type="radio" value=*key checked=chosen_outcome == *key />
+                                    <label class="nhsuk-label nhsuk-radios__label" for=input>{*label}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            </div>
+            <TextArea
+                id=format!("answer-{id}")
+                name="body"
+                label="The answer"
+                hint="The critical friend reads this now; the public reads it once the policy is published."
+                error=answer_error
+                value=answer_text
+                rows=4
+            />
+            <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="save-answer">"Save answer"</button>
+        </form>
+    }
+}
+
 /// The reply and answer forms under a thread, each folded away until opened (and opened
 /// when it is shown again with a mistake).
 #[component]
@@ -322,28 +380,13 @@ fn ThreadForms(
         .and_then(|f| f.error_for(&reply_field));
     let answer_feedback = feedback("answer")
         .filter(|f| f.value("comment").as_deref() == Some(id.to_string().as_str()));
-    let answer_error = answer_feedback
-        .as_ref()
-        .and_then(|f| f.error_for(&format!("answer-{id}")));
-    let outcome_error = answer_feedback
-        .as_ref()
-        .and_then(|f| f.error_for(&format!("outcome-{id}")));
-    let chosen_outcome = answer_feedback
-        .as_ref()
-        .and_then(|f| f.value("outcome"))
-        .or_else(|| thread.response.as_ref().map(|r| r.outcome.clone()))
-        .unwrap_or_default();
-    let answer_text = answer_feedback
-        .as_ref()
-        .and_then(|f| f.value("body"))
-        .or_else(|| thread.response.as_ref().map(|r| r.body.clone()))
-        .unwrap_or_default();
     let answer_open = answer_feedback.is_some();
     let answered = thread.response.is_some();
     // An answered comment that asks for something the policy cannot hold can join the
     // register as a recommendation of the policy review.
     let may_recommend = may_answer && answered && thread.recommendation.is_none();
     let slug_for_answer = slug.clone();
+    let thread_for_answer = thread.clone();
     view! {
         {open.then(|| view! {
             <details class="nhsuk-details candour-thread__form" open=reply_feedback.is_some() || kept_reply.is_some()>
@@ -371,35 +414,7 @@ fn ThreadForms(
             <details class="nhsuk-details candour-thread__form" open=answer_open>
                 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">{if answered { "Change the answer" } else { "Answer this comment" }}</span></summary>
                 <div class="nhsuk-details__text">
-                    <form method="post" action=format!("/review/{slug_for_answer}/comments/{id}/response") novalidate data-test="answer-form" data-unsaved-warning="">
-                        <div class="nhsuk-form-group" class:nhsuk-form-group--error=outcome_error.is_some()>
-                            <fieldset class="nhsuk-fieldset" id=format!("outcome-{id}") aria-describedby=outcome_error.is_some().then(|| format!("outcome-{id}-error"))>
-                                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"What did the comment lead to?"</legend>
-                                {outcome_error.clone().map(|m| view! { <span class="nhsuk-error-message" id=format!("outcome-{id}-error")><span class="nhsuk-u-visually-hidden">"Error: "</span>{m}</span> })}
-                                <div class="nhsuk-radios">
-                                    {OUTCOMES.iter().map(|(key, label)| {
-                                        let input = format!("outcome-{id}-{key}");
-                                        view! {
-                                            <div class="nhsuk-radios__item">
-                                                <input class="nhsuk-radios__input" id=input.clone() name="outcome" type="radio" value=*key checked=chosen_outcome == *key />
-                                                <label class="nhsuk-label nhsuk-radios__label" for=input>{*label}</label>
-                                            </div>
-                                        }
-                                    }).collect_view()}
-                                </div>
-                            </fieldset>
-                        </div>
-                        <TextArea
-                            id=format!("answer-{id}")
-                            name="body"
-                            label="The answer"
-                            hint="The critical friend reads this now; the public reads it once the policy is published."
-                            error=answer_error
-                            value=answer_text
-                            rows=4
-                        />
-                        <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="save-answer">"Save answer"</button>
-                    </form>
+                    <AnswerForm thread=thread_for_answer.clone() slug=slug_for_answer.clone() from_queue=false />
                 </div>
             </details>
         })}

@@ -131,6 +131,7 @@ const SERVER_FNS: &[(&str, &[Who], &str)] = &[
     ("/_fn/review", SIGNED_IN, "slug=matrix-policy"),
     ("/_fn/admin-policies", STAFF, ""),
     ("/_fn/policy-editor", STAFF, ""),
+    ("/_fn/answer-queue", STAFF, "id=1"),
     ("/_fn/subscribe-topic", EVERYONE, "key=register"),
     ("/_fn/subscription", EVERYONE, "token=abc"),
     ("/_fn/outbox", ADMIN, ""),

@@ -141,3 +141,70 @@ async fn paragraphs_new_or_changed_since_the_published_version_are_marked() {
         );
     }
 }
+
+#[tokio::test]
+async fn staff_answer_from_a_queue_of_unanswered_comments_oldest_first() {
+    let app = crate::helpers::spawn_app().await;
+    let (editor, friend, id) = policy_in_review(&app).await;
+    let queue = format!("/admin/policies/{id}/answers");
+    assert!(editor
+        .get(&queue)
+        .await
+        .body
+        .contains("Every comment has an answer."));
+    for (paragraph, body) in [("2", "Who approves them?"), ("whole", "Clear overall.")] {
+        let posted = friend
+            .post(
+                "/review/trial-policy/comments",
+                &[("paragraph", paragraph), ("body", body)],
+            )
+            .await;
+        assert_eq!(posted.status, 303, "{:?}", posted.field_errors());
+    }
+    // Critical friends and the public do not see the queue.
+    assert_ne!(friend.get(&queue).await.status, 200);
+    assert_ne!(app.get(&queue).await.status, 200);
+
+    let page = editor.get(&queue).await.body;
+    assert!(page.contains("2 comments are waiting for an answer, oldest first."));
+    let first = page.find("Who approves them?").unwrap();
+    let second = page.find("Clear overall.").unwrap();
+    assert!(first < second, "oldest first");
+    // The paragraph is shown with its comment, and the answer form is not folded away.
+    assert!(page.contains("data-test=\"queue-paragraph\""));
+    assert!(page.contains("Only approved researchers may work with data"));
+    assert!(page.contains("On paragraph 2, posted"));
+    assert_eq!(page.matches("data-test=\"answer-form\"").count(), 2);
+    assert!(page.contains("name=\"from\" value=\"queue\""));
+
+    let comment: i64 = app.scalar_i64("SELECT MIN(id) FROM policy_comments").await;
+    let answer_path = format!("/review/trial-policy/comments/{comment}/response");
+    // A mistake comes back on the queue, beside the comment's own form.
+    let wrong = editor
+        .post(&answer_path, &[("from", "queue"), ("body", "Yes.")])
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("data-test=\"answer-queue\""));
+    assert_eq!(wrong.field_errors(), ["Choose what the comment led to"]);
+    let answered = editor
+        .post(
+            &answer_path,
+            &[
+                ("from", "queue"),
+                ("outcome", "changed"),
+                ("body", "Paragraph 2 now names the committee."),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{:?}", answered.field_errors());
+    assert_eq!(answered.location, format!("{queue}?done=answer-saved"));
+    let page = editor.get(&queue).await.body;
+    assert!(page.contains("1 comment is waiting for an answer"));
+    assert!(!page.contains("Who approves them?"));
+    // The policy's page links to the queue while comments wait.
+    assert!(editor
+        .get(&format!("/admin/policies/{id}"))
+        .await
+        .body
+        .contains(&format!("href=\"{queue}\"")));
+}

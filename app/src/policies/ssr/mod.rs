@@ -10,10 +10,12 @@ use super::{
 };
 mod blocks;
 mod content;
+mod queue;
 mod threads;
 
 pub use blocks::*;
 pub use content::*;
+pub use queue::*;
 pub use threads::*;
 
 use crate::{

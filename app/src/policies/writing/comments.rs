@@ -72,6 +72,11 @@ where
     }
 }
 
+/// The PPIE team's queue of comments without an answer, for policy `id`.
+fn answer_queue_page(policy_id: i64) -> String {
+    format!("/admin/policies/{policy_id}/answers")
+}
+
 /// A comment's place on its page.
 fn at_comment(page: &str, comment: i64) -> String {
     format!("{page}#comment-{comment}")
@@ -277,6 +282,9 @@ pub struct AnswerForm {
     )))]
     #[serde(deserialize_with = "text_block")]
     body: String,
+    /// `queue` when sent from the answer queue, which it goes back to.
+    #[garde(skip)]
+    from: String,
 }
 
 /// Moves garde's messages to the fields of one thread's form (`outcome-7`, `answer-7`).
@@ -315,12 +323,18 @@ pub async fn answer(
     };
     reply.keep_value("comment", comment_id.to_string());
     per_thread(&mut reply, comment_id);
+    let queue = (form.from == "queue").then(|| answer_queue_page(review.policy_id));
+    if let Some(queue) = &queue {
+        reply.page.clone_from(queue);
+    }
     if review.public {
         let field = format!("answer-{comment_id}");
         return Err(reply.refuse(&state, &field, PUBLISHED).await);
     }
     let reply = reply.mistakes(&state).await?;
-    let to = at_comment(&reply.page, comment_id);
+    // The author's email links to the comment on the review page, wherever it was answered.
+    let to = at_comment(&review_page(&slug), comment_id);
+    let back = queue.unwrap_or_else(|| to.clone());
     let site = state.site.clone();
     reply
         .write(&state, viewer.actor(), "answer-saved", async |tx| {
@@ -369,7 +383,7 @@ pub async fn answer(
                 previous.unwrap_or_default(),
                 form.outcome.clone(),
             );
-            Ok(Written::private(entry).to(to))
+            Ok(Written::private(entry).to(back))
         })
         .await
 }
