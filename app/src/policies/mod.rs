@@ -46,6 +46,14 @@ pub const NOTICES: crate::forms::Notices = &[
         "The comment has been removed. The reason shows in its place.",
     ),
     ("draft-discarded", "The kept text has been discarded."),
+    (
+        "comment-edited",
+        "Your comment has been changed. Its earlier text is shown with it.",
+    ),
+    (
+        "comment-withdrawn",
+        "Your comment has been withdrawn. It needs no answer, and says it was withdrawn by you.",
+    ),
 ];
 
 pub const TITLE_MAX: usize = 150;
@@ -135,6 +143,20 @@ pub struct CommentThread {
     pub response: Option<ResponseView>,
     /// The recommendation this comment became ("Make this a recommendation").
     pub recommendation: Option<String>,
+    /// Its author withdrew it (`removed` then says so).
+    pub withdrawn: bool,
+    /// The texts it had before its author edited it, oldest first.
+    pub edits: Vec<EarlierText>,
+    /// The person viewing the review wrote it (set for the review page only).
+    pub mine: bool,
+}
+
+/// A comment's text before its author edited it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierText {
+    pub body: String,
+    /// When it was replaced (RFC 3339).
+    pub replaced_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -115,6 +115,7 @@ pub(super) fn Thread(
             <div class="candour-comment">
                 {comment_text(thread.body.clone(), thread.removed.clone())}
                 <p class="nhsuk-body-s candour-meta">{author_line(&thread.author, thread.author_is_staff, &thread.created_at)}</p>
+                <super::review_pages::EarlierTexts edits=thread.edits.clone() />
             </div>
             {(!thread.replies.is_empty()).then(|| view! {
                 <ul class="nhsuk-list candour-replies" aria-label="Replies">
@@ -137,6 +138,8 @@ pub(super) fn Thread(
                         <p class="nhsuk-body-s candour-meta">{format!("{}, {}", response.responder, display_time(&response.responded_at))}</p>
                     </div>
                 }.into_any(),
+                // A withdrawn or removed comment needs no answer.
+                None if thread.removed.is_some() => ().into_any(),
                 None => view! { <p class="nhsuk-body-s candour-meta" data-test="no-answer">"Not answered yet."</p> }.into_any(),
             }}
             {thread.recommendation.clone().map(|reference| view! {

@@ -148,6 +148,7 @@ fn Review(review: ReviewView) -> impl IntoView {
         <ErrorSummary form="comment" />
         <ErrorSummary form="answer" />
         <ErrorSummary form="remove" />
+        <ErrorSummary form="edit" />
         <span class="nhsuk-caption-l">{format!("Draft policy for review, version {}", review.version)}</span>
         <h1>{review.title.clone()}</h1>
         <p class="nhsuk-lede-text">{review.summary.clone()}</p>
@@ -361,6 +362,31 @@ pub(super) fn AnswerForm(thread: CommentThread, slug: String, from_queue: bool) 
     }
 }
 
+/// "Edited": the texts a comment had before its author changed it, oldest first.
+#[component]
+pub(super) fn EarlierTexts(edits: Vec<super::EarlierText>) -> impl IntoView {
+    (!edits.is_empty()).then(|| {
+        let count = edits.len();
+        view! {
+            <details class="nhsuk-details candour-earlier" data-test="earlier-texts">
+                <summary class="nhsuk-details__summary">
+                    <span class="nhsuk-details__summary-text">{format!("Edited by its author: earlier text{} ({count})", if count == 1 { "" } else { "s" })}</span>
+                </summary>
+                <div class="nhsuk-details__text">
+                    <ol class="nhsuk-list">
+                        {edits.into_iter().map(|e| view! {
+                            <li>
+                                <p class="candour-comment__body nhsuk-u-margin-bottom-1">{e.body}</p>
+                                <p class="nhsuk-body-s candour-meta">{format!("Replaced {}", display_time(&e.replaced_at))}</p>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </div>
+            </details>
+        }
+    })
+}
+
 /// The reply and answer forms under a thread, each folded away until opened (and opened
 /// when it is shown again with a mistake).
 #[component]
@@ -387,7 +413,46 @@ fn ThreadForms(
     let may_recommend = may_answer && answered && thread.recommendation.is_none();
     let slug_for_answer = slug.clone();
     let thread_for_answer = thread.clone();
+    // The author may change or withdraw their comment until it is answered; a change refused
+    // (answered meanwhile) comes back with what they typed and why.
+    let edit_feedback =
+        feedback("edit").filter(|f| f.value("comment").as_deref() == Some(id.to_string().as_str()));
+    let editable = thread.mine
+        && (edit_feedback.is_some()
+            || (open && thread.response.is_none() && thread.removed.is_none()));
+    let edit_field = format!("edit-{id}");
+    let edit_error = edit_feedback
+        .as_ref()
+        .and_then(|f| f.error_for(&edit_field));
+    let edit_text = edit_feedback
+        .as_ref()
+        .and_then(|f| f.value("body"))
+        .unwrap_or_else(|| thread.body.clone());
+    let slug_for_edit = slug.clone();
     view! {
+        {editable.then(|| view! {
+            <details class="nhsuk-details candour-thread__form" open=edit_feedback.is_some() data-test="own-comment">
+                <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Change or withdraw your comment"</span></summary>
+                <div class="nhsuk-details__text">
+                    <p class="nhsuk-body-s">"You can do this until it is answered. Its earlier text stays with it, for everyone to see."</p>
+                    <form method="post" action=format!("/review/{slug_for_edit}/comments/{id}/edit") novalidate data-test="edit-form" data-unsaved-warning="">
+                        <TextArea
+                            id=edit_field.clone()
+                            name="body"
+                            label="Your comment"
+                            error=edit_error
+                            value=edit_text
+                            rows=4
+                            max=super::COMMENT_MAX
+                        />
+                        <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="save-edit">"Save the change"</button>
+                    </form>
+                    <form method="post" action=format!("/review/{slug_for_edit}/comments/{id}/withdraw") class="candour-inline-form">
+                        <button class="nhsuk-button nhsuk-button--warning" type="submit" data-test="withdraw">"Withdraw your comment"</button>
+                    </form>
+                </div>
+            </details>
+        })}
         {open.then(|| view! {
             <details class="nhsuk-details candour-thread__form" open=reply_feedback.is_some() || kept_reply.is_some()>
                 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Reply"</span></summary>

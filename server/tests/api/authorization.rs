@@ -84,6 +84,8 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
     ("POST", "/review/{slug}/comments/{id}/response", STAFF),
     ("POST", "/review/{slug}/discard-kept", SIGNED_IN),
     ("POST", "/review/{slug}/comments/{id}/remove", STAFF),
+    ("POST", "/review/{slug}/comments/{id}/edit", SIGNED_IN),
+    ("POST", "/review/{slug}/comments/{id}/withdraw", SIGNED_IN),
 ];
 
 /// Server functions (what pages call): who may call each, with a valid body.

@@ -661,6 +661,9 @@ async fn the_data_export_covers_every_column_that_holds_personal_data() {
         ("policy_comments.created_at", "policy_comments"),
         ("policy_comments.hidden_reason", "policy_comments"),
         ("policy_comments.hidden_at", "policy_comments"),
+        ("policy_comments.withdrawn_at", "policy_comments"),
+        ("policy_comment_edits.body", "policy_comments"),
+        ("policy_comment_edits.replaced_at", "policy_comments"),
         ("policy_responses.outcome", "policy_comments"),
         ("policy_responses.body", "policy_comments"),
         ("policy_responses.responded_at", "policy_comments"),
@@ -739,6 +742,8 @@ async fn the_data_export_covers_every_column_that_holds_personal_data() {
         "policy_responses.comment_id",
         "policy_responses.responder_id",
         // Keys and links, and the day beside the exported instant.
+        "policy_comment_edits.id",
+        "policy_comment_edits.comment_id",
         "friend_views.id",
         "friend_views.recommendation_id",
         "friend_views.status_seq",

@@ -208,3 +208,112 @@ async fn staff_answer_from_a_queue_of_unanswered_comments_oldest_first() {
         .body
         .contains(&format!("href=\"{queue}\"")));
 }
+
+async fn comment_on_2(who: &Browser, body: &str) -> String {
+    let reply = who
+        .post(
+            "/review/trial-policy/comments",
+            &[("paragraph", "2"), ("body", body)],
+        )
+        .await;
+    crate::policies::comment_id(&reply)
+}
+
+#[tokio::test]
+async fn authors_edit_or_withdraw_their_comment_until_it_is_answered() {
+    let app = crate::helpers::spawn_app().await;
+    let (editor, friend, _) = policy_in_review(&app).await;
+    let (other, _) = app.signed_in(app::accounts::Role::CriticalFriend).await;
+    let first = comment_on_2(&friend, "Say who approves reserchers.").await;
+    let second = comment_on_2(&friend, "I am not sure about this one.").await;
+
+    // Only the author sees the forms.
+    let mine = friend.get("/review/trial-policy").await.body;
+    assert_eq!(mine.matches("data-test=\"edit-form\"").count(), 2);
+    assert!(!other
+        .get("/review/trial-policy")
+        .await
+        .body
+        .contains("data-test=\"edit-form\""));
+
+    // An edit keeps the earlier text, shown with the comment.
+    let edit = format!("/review/trial-policy/comments/{first}/edit");
+    let empty = friend.post(&edit, &[("body", "")]).await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(
+        empty.field_errors(),
+        ["Enter your comment, or withdraw it instead"]
+    );
+    let edited = friend
+        .post(&edit, &[("body", "Say who approves researchers.")])
+        .await;
+    assert_eq!(edited.status, 303, "{:?}", edited.field_errors());
+    assert_eq!(
+        edited.location,
+        format!("/review/trial-policy?done=comment-edited#comment-{first}")
+    );
+    let page = friend.get("/review/trial-policy").await.body;
+    assert!(page.contains("Say who approves researchers."));
+    assert!(page.contains("data-test=\"earlier-texts\""));
+    assert!(page.contains("Say who approves reserchers."));
+    // Nobody else may edit it.
+    let theirs = other
+        .post(&edit, &[("body", "Changed by someone else")])
+        .await;
+    assert_eq!(theirs.status, 409);
+    assert!(theirs.body.contains("Only its author can change a comment"));
+    assert!(!friend
+        .get("/review/trial-policy")
+        .await
+        .body
+        .contains("Changed by someone else"));
+
+    // Withdrawing asks first, then the comment needs no answer and says so.
+    let withdraw = format!("/review/trial-policy/comments/{second}/withdraw");
+    let asked = friend.post(&withdraw, &[]).await;
+    assert_eq!(asked.status, 200);
+    assert!(asked.body.contains("Withdraw your comment?"));
+    let withdrawn = friend.post(&withdraw, &[("confirmed", "yes")]).await;
+    assert_eq!(withdrawn.status, 303);
+    let page = editor.get("/review/trial-policy").await.body;
+    assert!(page.contains("Withdrawn by its author."));
+    assert!(!page.contains("I am not sure about this one."));
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM policy_comments WHERE withdrawn_at IS NOT NULL")
+            .await,
+        1
+    );
+    let queue = editor
+        .get(&format!(
+            "/admin/policies/{}/answers",
+            app.scalar_i64("SELECT id FROM policies WHERE slug = 'trial-policy'")
+                .await
+        ))
+        .await
+        .body;
+    assert!(queue.contains("1 comment is waiting for an answer"));
+
+    // Once answered, the comment can no longer change.
+    let answered = editor
+        .post(
+            &format!("/review/trial-policy/comments/{first}/response"),
+            &[
+                ("outcome", "changed"),
+                ("body", "Paragraph 2 names them now."),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, 303);
+    let late = friend.post(&edit, &[("body", "Another thought")]).await;
+    assert_eq!(late.status, 409);
+    assert!(late.field_errors()[0].contains("has been answered"));
+    assert!(
+        late.body.contains("Another thought"),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM audit_log WHERE action IN ('policy.comment-edited', 'policy.comment-withdrawn')")
+            .await,
+        2
+    );
+}

@@ -224,6 +224,8 @@ fn policy(names: &Names, action: &str, record_id: &str) -> Worded {
         "policy.replied" => "replied to a comment on",
         "policy.comment-answered" => "answered a comment on",
         "policy.comment-removed" => "removed a comment on",
+        "policy.comment-edited" => "edited their comment on",
+        "policy.comment-withdrawn" => "withdrew their comment on",
         _ => "changed",
     };
     Worded {

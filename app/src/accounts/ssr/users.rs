@@ -280,7 +280,15 @@ pub async fn delete_account(
     .execute(&mut *conn)
     .await?;
     // Words not yet published are withdrawn rather than published without their author,
-    // and their text is deleted.
+    // and their text (with any earlier text from edits) is deleted.
+    sqlx::query(
+        "DELETE FROM policy_comment_edits WHERE comment_id IN (
+            SELECT id FROM policy_comments WHERE author_id = $1
+              AND version_id IN (SELECT id FROM policy_versions WHERE review_public = 0))",
+    )
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "UPDATE policy_comments SET hidden_reason = $1, hidden_at = $2, body = ''
          WHERE author_id = $3 AND hidden_reason IS NULL
@@ -440,6 +448,13 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
     .bind(user_id)
     .fetch_all(db.pool())
     .await?;
+    let earlier: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT e.comment_id, e.body, e.replaced_at FROM policy_comment_edits e \
+         JOIN policy_comments c ON c.id = e.comment_id WHERE c.author_id = $1 ORDER BY e.id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
     let audit: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT at, action, record_kind, record_id, before, after FROM audit_log \
          WHERE actor_id = $1 ORDER BY id",
@@ -500,6 +515,9 @@ pub async fn export(db: &Database, user_id: i64) -> Result<serde_json::Value, sq
                 "reply_to": parent, "comment": body, "posted_at": created_at,
                 "removed": hidden_reason.as_ref().map(|reason| serde_json::json!({ "reason": reason, "at": hidden_at })),
                 "answer": answer,
+                "earlier_texts": earlier.iter().filter(|(comment, ..)| *comment == id).map(|(_, body, at)| serde_json::json!({
+                    "text": body, "replaced_at": at,
+                })).collect::<Vec<_>>(),
             })
         }).collect::<Vec<_>>(),
         "critical_friend_views": views.into_iter().map(|(reference, opinion, reason, show_name, given_at, answer, answered_at)| serde_json::json!({

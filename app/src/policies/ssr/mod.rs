@@ -219,6 +219,17 @@ pub async fn review(
     };
     let blocks = HashMap::from([(version.id, version.blocks.clone())]);
     let mut threads = load_threads(db, policy.id, &blocks).await?;
+    // The viewer's own comments, which they may edit or withdraw until answered.
+    let mine: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM policy_comments WHERE version_id = $1 AND author_id = $2 AND parent_id IS NULL",
+    )
+    .bind(version.id)
+    .bind(viewer.id)
+    .fetch_all(db.pool())
+    .await?;
+    for thread in threads.values_mut().flatten() {
+        thread.mine = mine.contains(&thread.id);
+    }
     let closes = version.review_closes.clone().unwrap_or_default();
     let kept = crate::accounts::ssr::drafts::find(db, viewer.id, &review_page(&policy.slug))
         .await?

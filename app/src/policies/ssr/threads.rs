@@ -21,6 +21,7 @@ struct CommentRow {
     responded_at: Option<String>,
     removed: Option<String>,
     recommendation: Option<String>,
+    withdrawn_at: Option<String>,
 }
 
 /// Every thread on the given policy's versions, by version id. The text of a removed
@@ -35,7 +36,7 @@ pub(super) async fn load_threads(
                 c.body, c.created_at, r.outcome, r.body AS answer, ru.display_name AS responder,
                 r.responded_at, c.hidden_reason AS removed,
                 (SELECT MIN(rec.reference) FROM recommendations rec WHERE rec.source_comment_id = c.id)
-                    AS recommendation
+                    AS recommendation, c.withdrawn_at
          FROM policy_comments c
          JOIN policy_versions v ON v.id = c.version_id
          JOIN users u ON u.id = c.author_id
@@ -63,6 +64,7 @@ pub(super) async fn load_threads(
         responded_at,
         removed,
         recommendation,
+        withdrawn_at,
     } in rows
     {
         let body = if removed.is_some() {
@@ -113,11 +115,42 @@ pub(super) async fn load_threads(
                     replies: Vec::new(),
                     response,
                     recommendation,
+                    withdrawn: withdrawn_at.is_some(),
+                    edits: Vec::new(),
+                    mine: false,
                 });
             }
         }
     }
+    attach_earlier_texts(db, policy_id, &mut by_version).await?;
     Ok(by_version)
+}
+
+/// Puts each edited comment's earlier texts with it (not for a removed or withdrawn one,
+/// whose text is never shown).
+async fn attach_earlier_texts(
+    db: &Database,
+    policy_id: i64,
+    by_version: &mut HashMap<i64, Vec<CommentThread>>,
+) -> Result<(), sqlx::Error> {
+    let edits: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT e.comment_id, e.body, e.replaced_at FROM policy_comment_edits e
+         JOIN policy_comments c ON c.id = e.comment_id
+         JOIN policy_versions v ON v.id = c.version_id
+         WHERE v.policy_id = $1 AND c.hidden_reason IS NULL
+         ORDER BY e.id",
+    )
+    .bind(policy_id)
+    .fetch_all(db.pool())
+    .await?;
+    for (comment, body, replaced_at) in edits {
+        if let Some(thread) = by_version.values_mut().flatten().find(|t| t.id == comment) {
+            thread
+                .edits
+                .push(crate::policies::EarlierText { body, replaced_at });
+        }
+    }
+    Ok(())
 }
 
 /// Comments on the whole document first, then in paragraph order, oldest first.

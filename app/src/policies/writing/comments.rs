@@ -475,3 +475,177 @@ pub async fn remove(
         })
         .await
 }
+
+/// Why an author may no longer change their comment, or `None` when they may: it must be
+/// theirs, not removed or withdrawn, without an answer, in a review still open.
+async fn why_unchangeable(
+    conn: &mut sqlx::AnyConnection,
+    comment_id: i64,
+    version_id: i64,
+    author_id: i64,
+) -> Result<Option<&'static str>, Refusal> {
+    type Row = (i64, Option<String>, Option<String>, String, Option<String>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT c.author_id, c.hidden_reason, r.outcome, v.state, v.review_closes
+         FROM policy_comments c
+         JOIN policy_versions v ON v.id = c.version_id
+         LEFT JOIN policy_responses r ON r.comment_id = c.id
+         WHERE c.id = $1 AND c.version_id = $2 AND c.parent_id IS NULL",
+    )
+    .bind(comment_id)
+    .bind(version_id)
+    .fetch_optional(conn)
+    .await?;
+    let Some((author, hidden, outcome, state, closes)) = row else {
+        return Err(Refusal::NotFound);
+    };
+    Ok(if author != author_id {
+        Some("Only its author can change a comment")
+    } else if hidden.is_some() {
+        Some("This comment has been withdrawn or removed, so it cannot change")
+    } else if outcome.is_some() {
+        Some("This comment has been answered, so it can no longer change: reply to the answer instead")
+    } else if state != "in_review" || closes.is_none_or(|c| today() > c) {
+        Some("This review has closed, so its comments can no longer change")
+    } else {
+        None
+    })
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct EditForm {
+    /// Checked by hand: its message goes beside this comment's own box.
+    #[garde(skip)]
+    #[serde(deserialize_with = "text_block")]
+    body: String,
+}
+
+/// The author changes their comment before it is answered; the text it had is kept and
+/// shown with it.
+pub async fn edit(
+    State(state): State<AppState>,
+    Path((slug, comment_id)): Path<(String, i64)>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Answer {
+    let (form, mut reply, review) =
+        posted_to_review::<EditForm>(&state, &slug, request, "edit").await?;
+    reply.keep_value("comment", comment_id.to_string());
+    let field = format!("edit-{comment_id}");
+    if form.body.is_empty() {
+        reply.error(&field, "Enter your comment, or withdraw it instead");
+    } else if chars(&form.body) > COMMENT_MAX {
+        reply.error(
+            &field,
+            format!(
+                "A comment must be {COMMENT_MAX} characters or fewer (it has {})",
+                chars(&form.body)
+            ),
+        );
+    }
+    let reply = reply.mistakes(&state).await?;
+    let to = at_comment(&reply.page, comment_id);
+    reply
+        .write(&state, viewer.actor(), "comment-edited", async |tx| {
+            if let Some(why) = why_unchangeable(tx, comment_id, review.version_id, viewer.id).await? {
+                return Err(Refusal::conflict(field.clone(), why));
+            }
+            let before: String =
+                sqlx::query_scalar("SELECT body FROM policy_comments WHERE id = $1")
+                    .bind(comment_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if before == form.body {
+                return Ok(Written::default().to(to.clone()));
+            }
+            sqlx::query(
+                "INSERT INTO policy_comment_edits (comment_id, body, replaced_at) VALUES ($1, $2, $3)",
+            )
+            .bind(comment_id)
+            .bind(&before)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE policy_comments SET body = $1 WHERE id = $2")
+                .bind(&form.body)
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+            let entry = policy_change(
+                "policy.comment-edited",
+                format!("{} comment {comment_id}", review.policy_id),
+                format!("{} words", before.split_whitespace().count()),
+                format!("{} words", form.body.split_whitespace().count()),
+            );
+            Ok(Written::private(entry).to(to.clone()))
+        })
+        .await
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct WithdrawForm {
+    /// `yes` once the author has confirmed.
+    #[garde(skip)]
+    confirmed: String,
+}
+
+/// What a withdrawn comment shows in its place.
+pub const WITHDRAWN: &str = "Withdrawn by its author.";
+
+/// The author withdraws their comment before it is answered: it needs no answer, its text
+/// is no longer shown, and it says it was withdrawn by its author.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Path((slug, comment_id)): Path<(String, i64)>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Answer {
+    let (form, mut reply, review) =
+        posted_to_review::<WithdrawForm>(&state, &slug, request, "edit").await?;
+    reply.keep_value("comment", comment_id.to_string());
+    let field = format!("edit-{comment_id}");
+    if form.confirmed != "yes" {
+        let page = review_page(&slug);
+        let confirm = crate::forms::Confirmation {
+            heading: "Withdraw your comment?".to_owned(),
+            consequences: vec![
+                "Its text will no longer be shown to anyone, and the PPIE team will not answer it.".to_owned(),
+                "In its place, the review will say it was withdrawn by its author. Replies to it stay.".to_owned(),
+                "You cannot undo this, but you can post a new comment while the review is open.".to_owned(),
+            ],
+            action: format!("{page}/comments/{comment_id}/withdraw"),
+            button: "Yes, withdraw it".to_owned(),
+            back: at_comment(&page, comment_id),
+            warning: true,
+        };
+        return Err(reply.confirm(&state, confirm).await);
+    }
+    let to = at_comment(&reply.page, comment_id);
+    reply
+        .write(&state, viewer.actor(), "comment-withdrawn", async |tx| {
+            if let Some(why) = why_unchangeable(tx, comment_id, review.version_id, viewer.id).await? {
+                return Err(Refusal::conflict(field.clone(), why));
+            }
+            let at = now();
+            sqlx::query(
+                "UPDATE policy_comments SET hidden_reason = $1, hidden_by = $2, hidden_at = $3, withdrawn_at = $3
+                 WHERE id = $4",
+            )
+            .bind(WITHDRAWN)
+            .bind(viewer.id)
+            .bind(&at)
+            .bind(comment_id)
+            .execute(&mut *tx)
+            .await?;
+            let entry = policy_change(
+                "policy.comment-withdrawn",
+                format!("{} comment {comment_id}", review.policy_id),
+                String::new(),
+                "withdrawn by its author".to_owned(),
+            );
+            Ok(Written::private(entry).to(to.clone()))
+        })
+        .await
+}

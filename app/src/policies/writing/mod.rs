@@ -29,6 +29,8 @@ pub fn form_routes() -> Vec<FormRoute> {
         FormRoute::post("/review/{slug}/comments/{id}/response", Holder(P::ManagePolicies), "/review/{slug}", comments::answer),
         FormRoute::post("/review/{slug}/discard-kept", Holder(P::CommentOnPolicies), "/review/{slug}", comments::discard_kept),
         FormRoute::post("/review/{slug}/comments/{id}/remove", Holder(P::ManagePolicies), "/review/{slug}", comments::remove),
+        FormRoute::post("/review/{slug}/comments/{id}/edit", Holder(P::CommentOnPolicies), "/review/{slug}", comments::edit).keeping_text(),
+        FormRoute::post("/review/{slug}/comments/{id}/withdraw", Holder(P::CommentOnPolicies), "/review/{slug}", comments::withdraw),
     ]
 }
 
