@@ -13,6 +13,7 @@ mod mail;
 mod open_data;
 mod pages;
 mod policies;
+mod policy_versions;
 mod postgres;
 mod real_world;
 mod register;

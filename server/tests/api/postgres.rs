@@ -129,6 +129,13 @@ async fn on_postgresql_a_policy_is_reviewed_answered_and_published() {
 }
 
 #[tokio::test]
+async fn on_postgresql_a_policys_versions_comparison_csv_and_removals_are_public() {
+    let (app, name) = spawn_app_on_postgres().await;
+    crate::policy_versions::public_history(&app).await;
+    drop_database(app, &name).await;
+}
+
+#[tokio::test]
 async fn on_postgresql_an_editor_adds_an_engagement_and_a_recommendation_and_rewords_it() {
     let (app, name) = spawn_app_on_postgres().await;
     crate::register_editing::an_editor_adds_an_engagement_and_a_recommendation_the_public_sees(

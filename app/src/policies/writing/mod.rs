@@ -11,7 +11,10 @@ use sqlx::AnyConnection;
 
 use super::ssr::newest_version;
 use crate::{
-    accounts::{Access::Holder, FormRoute, Permission as P},
+    accounts::{
+        Access::{Anyone, Holder},
+        FormRoute, Permission as P,
+    },
     audit::Change,
     forms::ssr::Refusal,
 };
@@ -29,6 +32,7 @@ pub fn form_routes() -> Vec<FormRoute> {
         FormRoute::post("/review/{slug}/comments/{id}/response", Holder(P::ManagePolicies), "/review/{slug}", comments::answer),
         FormRoute::post("/review/{slug}/discard-kept", Holder(P::CommentOnPolicies), "/review/{slug}", comments::discard_kept),
         FormRoute::post("/review/{slug}/comments/{id}/remove", Holder(P::ManagePolicies), "/review/{slug}", comments::remove),
+        FormRoute::get("/policies/{slug}/versions/{number}/review.csv", Anyone, "/policies/{slug}", super::ssr::download_review),
     ]
 }
 
