@@ -119,13 +119,16 @@ pub fn paragraph_changes(old: &[String], new: &[String]) -> (Vec<ParagraphChange
     (changes, unchanged)
 }
 
-/// Where paragraph `number` of `old` is in `new` (kept or changed), if anywhere.
-pub fn paragraph_in(old: &[String], new: &[String], number: i64) -> Option<i64> {
-    let index = usize::try_from(number - 1).ok()?;
-    align(old, new).into_iter().find_map(|row| match row {
-        Aligned::Same(o, n) | Aligned::Changed(o, n) if o == index => Some(n as i64 + 1),
-        _ => None,
-    })
+/// Where each paragraph of `old` is in `new` (kept or changed), by number; a paragraph
+/// taken out is not in it.
+pub fn paragraph_map(old: &[String], new: &[String]) -> HashMap<i64, i64> {
+    align(old, new)
+        .into_iter()
+        .filter_map(|row| match row {
+            Aligned::Same(o, n) | Aligned::Changed(o, n) => Some((o as i64 + 1, n as i64 + 1)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Published now or before, or a draft whose review is public.
@@ -240,7 +243,7 @@ pub(super) fn answer_links(
         else {
             continue;
         };
-        let (old, new) = (block_texts(&made_on.body_md), block_texts(&next.body_md));
+        let moved = paragraph_map(&block_texts(&made_on.body_md), &block_texts(&next.body_md));
         let page = if Some(next.number) == current {
             format!("/policies/{slug}")
         } else {
@@ -254,7 +257,7 @@ pub(super) fn answer_links(
             if !answered_change || thread.removed.is_some() {
                 continue;
             }
-            let link = match thread.paragraph.and_then(|n| paragraph_in(&old, &new, n)) {
+            let link = match thread.paragraph.and_then(|n| moved.get(&n).copied()) {
                 Some(n) => crate::policies::AnswerLink {
                     comment: thread.id,
                     href: format!("{page}#p-{n}"),
@@ -367,9 +370,11 @@ mod tests {
     fn a_paragraph_is_found_where_it_moved_to_and_not_once_removed() {
         let old = texts(&["Intro", "Keep me exactly.", "Drop me entirely now."]);
         let new = texts(&["New first words here.", "Intro", "Keep me exactly."]);
-        assert_eq!(paragraph_in(&old, &new, 2), Some(3));
-        assert_eq!(paragraph_in(&old, &new, 3), None);
-        assert_eq!(paragraph_in(&old, &new, 0), None);
+        let moved = paragraph_map(&old, &new);
+        assert_eq!(moved.get(&1), Some(&2));
+        assert_eq!(moved.get(&2), Some(&3));
+        assert_eq!(moved.get(&3), None);
+        assert_eq!(moved.get(&0), None);
     }
 
     #[test]
