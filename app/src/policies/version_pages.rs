@@ -11,11 +11,11 @@ use super::{
     pages::{plural, slug_param, PolicyText},
     versions::{
         get_policy_compare, get_policy_moderation, get_policy_version, get_policy_versions,
-        Comparison, ParagraphChange, PublicVersion, VersionList, WordKind,
+        CompareView, Comparison, ParagraphChange, PublicVersion, VersionList, WordKind,
     },
 };
 use crate::{
-    components::{loaded, page_title, Breadcrumbs, NotFound},
+    components::{loaded, page_title, set_status, Breadcrumbs, NotFound},
     dates::display_date,
 };
 
@@ -140,9 +140,15 @@ pub fn PolicyVersionPage() -> impl IntoView {
     }
 }
 
-/// The GET form that chooses the two versions (works without JavaScript).
+/// The GET form that chooses the two versions (works without JavaScript). `problem`: the
+/// field asked for wrongly and why, shown beside it.
 #[component]
-fn CompareForm(list: VersionList, from: i64, to: i64) -> impl IntoView {
+fn CompareForm(
+    list: VersionList,
+    from: i64,
+    to: i64,
+    #[prop(default = None)] problem: Option<(String, String)>,
+) -> impl IntoView {
     let options = move |chosen: i64| {
         list.versions
             .iter()
@@ -151,16 +157,28 @@ fn CompareForm(list: VersionList, from: i64, to: i64) -> impl IntoView {
             })
             .collect_view()
     };
+    let field = move |name: &'static str, label: &'static str, chosen: i64| {
+        let error = problem
+            .clone()
+            .filter(|(field, _)| field == name)
+            .map(|(_, message)| message);
+        let error_id = format!("{name}-error");
+        view! {
+            <div class="nhsuk-form-group" class:nhsuk-form-group--error=error.is_some()>
+                <label class="nhsuk-label" for=name>{label}</label>
+                {error.clone().map(|message| view! {
+                    <span class="nhsuk-error-message" id=error_id.clone()><span class="nhsuk-u-visually-hidden">"Error: "</span>{message}</span>
+                })}
+                <select class="nhsuk-select" class:nhsuk-select--error=error.is_some() id=name name=name aria-describedby=error.is_some().then_some(error_id)>
+                    {options(chosen)}
+                </select>
+            </div>
+        }
+    };
     view! {
         <form method="get" class="candour-compare-form" data-test="compare-form">
-            <div class="nhsuk-form-group">
-                <label class="nhsuk-label" for="from">"Compare"</label>
-                <select class="nhsuk-select" id="from" name="from">{options(from)}</select>
-            </div>
-            <div class="nhsuk-form-group">
-                <label class="nhsuk-label" for="to">"with"</label>
-                <select class="nhsuk-select" id="to" name="to">{options(to)}</select>
-            </div>
+            {field("from", "Compare", from)}
+            {field("to", "with", to)}
             <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Compare"</button>
         </form>
     }
@@ -257,29 +275,60 @@ pub fn PolicyComparePage() -> impl IntoView {
     let to = query.get("to").unwrap_or_default();
     loaded(
         move || get_policy_compare(slug.clone(), from.clone(), to.clone()),
-        |comparison| {
-            let list = comparison.list.clone();
-            let slug = list.slug.clone();
-            let (from, to) = (comparison.from.clone(), comparison.to.clone());
-            let counts = describe_counts(&comparison);
-            view! {
-                <Title text=page_title(format!("Compare version {} with version {}: {}", from.number, to.number, list.title)) />
-                <Breadcrumbs items=crumbs(&list, true) />
-                <span class="nhsuk-caption-l">"Policy"</span>
-                <h1>{format!("What changed in {} from version {} to version {}", list.title, from.number, to.number)}</h1>
-                <CompareForm list=list.clone() from=from.number to=to.number />
-                <p data-test="compare-versions">
-                    {format!("From {} to {}.", from.short(), to.short())}
-                    {(from.number > to.number).then_some(" The first is the later version, so what it added shows as removed here.")}
-                </p>
-                <p class="nhsuk-body-l" data-test="compare-summary">{counts}</p>
-                <p class="nhsuk-body-s candour-meta">"Words taken out are struck through and marked “removed”; words put in are underlined and marked “added”."</p>
-                <div data-test="changes">
-                    {comparison.changes.into_iter().enumerate().map(|(i, change)| change_view(i, change, &slug, &from, &to)).collect_view()}
-                </div>
+        |view| {
+            let CompareView { list, outcome } = view;
+            match outcome {
+                Ok(comparison) => comparison_view(list, comparison).into_any(),
+                Err(problem) => compare_problem(list, problem).into_any(),
             }
         },
     )
+}
+
+/// Versions asked for that cannot be compared: 400, with the message at the top and
+/// beside the field, and the form to choose again.
+fn compare_problem(list: VersionList, (field, message): (String, String)) -> impl IntoView {
+    set_status(400);
+    let to = list.current;
+    let from = list.before(to).unwrap_or(to);
+    view! {
+        <Title text=page_title(format!("Error: Compare versions: {}", list.title)) />
+        <Breadcrumbs items=crumbs(&list, true) />
+        <div class="nhsuk-error-summary" aria-labelledby="compare-error-summary-title" role="alert" tabindex="-1" data-test="error-summary">
+            <h2 class="nhsuk-error-summary__title" id="compare-error-summary-title">"There is a problem"</h2>
+            <div class="nhsuk-error-summary__body">
+                <ul class="nhsuk-list nhsuk-error-summary__list">
+                    <li><a href=format!("#{field}")>{message.clone()}</a></li>
+                </ul>
+            </div>
+        </div>
+        <span class="nhsuk-caption-l">"Policy"</span>
+        <h1>{format!("Compare versions of {}", list.title)}</h1>
+        <CompareForm list=list.clone() from to problem=Some((field, message)) />
+        <p><a href=format!("/policies/{}/versions", list.slug)>"Every version of this policy"</a></p>
+    }
+}
+
+fn comparison_view(list: VersionList, comparison: Comparison) -> impl IntoView {
+    let slug = list.slug.clone();
+    let (from, to) = (comparison.from.clone(), comparison.to.clone());
+    let counts = describe_counts(&comparison);
+    view! {
+        <Title text=page_title(format!("Compare version {} with version {}: {}", from.number, to.number, list.title)) />
+        <Breadcrumbs items=crumbs(&list, true) />
+        <span class="nhsuk-caption-l">"Policy"</span>
+        <h1>{format!("What changed in {} from version {} to version {}", list.title, from.number, to.number)}</h1>
+        <CompareForm list=list.clone() from=from.number to=to.number />
+        <p data-test="compare-versions">
+            {format!("From {} to {}.", from.short(), to.short())}
+            {(from.number > to.number).then_some(" The first is the later version, so what it added shows as removed here.")}
+        </p>
+        <p class="nhsuk-body-l" data-test="compare-summary">{counts}</p>
+        <p class="nhsuk-body-s candour-meta">"Words taken out are struck through and marked “removed”; words put in are underlined and marked “added”."</p>
+        <div data-test="changes">
+            {comparison.changes.into_iter().enumerate().map(|(i, change)| change_view(i, change, &slug, &from, &to)).collect_view()}
+        </div>
+    }
 }
 
 #[component]

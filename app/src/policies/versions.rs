@@ -102,11 +102,18 @@ pub enum ParagraphChange {
 /// Two public versions compared paragraph by paragraph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
-    pub list: VersionList,
     pub from: PublicVersion,
     pub to: PublicVersion,
     pub changes: Vec<ParagraphChange>,
     pub unchanged: i64,
+}
+
+/// The comparison page: the versions to choose from, and the comparison or what is wrong
+/// with the versions asked for (the field, `from` or `to`, and the message).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompareView {
+    pub list: VersionList,
+    pub outcome: Result<Comparison, (String, String)>,
 }
 
 /// A comment or reply the PPIE team removed from a public review (or withdrawn when its
@@ -143,21 +150,24 @@ pub async fn get_policy_version(slug: String, number: i64) -> Result<VersionText
 }
 
 /// `from` and `to` as typed in the address: checked here, so each mistake gets its own
-/// message. Both empty compares the current version with the one before it.
+/// message beside the form. Both empty compares the current version with the one before.
 #[leptos::server(prefix = "/_fn", endpoint = "policy-compare")]
 pub async fn get_policy_compare(
     slug: String,
     from: String,
     to: String,
-) -> Result<Comparison, AppError> {
+) -> Result<CompareView, AppError> {
     let state = crate::state::app_state()?;
     let list = super::ssr::version_list(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (from, to) = compared_versions(&list, &from, &to)?;
-    super::ssr::compare(&state.db, list, from, to)
-        .await?
-        .ok_or(AppError::NotFound)
+    let outcome = match compared_versions(&list, &from, &to) {
+        Ok((from, to)) => Ok(super::ssr::compare(&state.db, &list.slug, from, to)
+            .await?
+            .ok_or(AppError::NotFound)?),
+        Err(problem) => Err(problem),
+    };
+    Ok(CompareView { list, outcome })
 }
 
 #[leptos::server(prefix = "/_fn", endpoint = "policy-moderation")]
@@ -168,49 +178,66 @@ pub async fn get_policy_moderation(slug: String) -> Result<ModerationLog, AppErr
         .ok_or(AppError::NotFound)
 }
 
-/// The two version numbers to compare, or the reason they cannot be.
-pub fn compared_versions(list: &VersionList, from: &str, to: &str) -> Result<(i64, i64), AppError> {
+/// The two version numbers to compare, or the field (`from` or `to`) that cannot be and
+/// why.
+pub fn compared_versions(
+    list: &VersionList,
+    from: &str,
+    to: &str,
+) -> Result<(i64, i64), (String, String)> {
+    let problem = |field: &str, message: String| (field.to_owned(), message);
     let (from, to) = (from.trim(), to.trim());
     if from.is_empty() && to.is_empty() {
         return match list.before(list.current) {
             Some(before) => Ok((before, list.current)),
-            None => Err(AppError::BadRequest(format!(
-                "This policy has only one public version, version {}, so there is nothing to compare it with yet.",
-                list.current
-            ))),
+            None => Err(problem(
+                "from",
+                format!(
+                    "This policy has only one public version, version {}, so there is nothing to compare it with yet.",
+                    list.current
+                ),
+            )),
         };
     }
-    let number = |name: &str, value: &str| -> Result<i64, AppError> {
+    let number = |name: &str, value: &str| -> Result<i64, (String, String)> {
         if value.is_empty() {
-            return Err(AppError::BadRequest(format!(
-                "Choose a version to compare {name}."
-            )));
+            return Err(problem(
+                name,
+                format!("Choose a version to compare {name}."),
+            ));
         }
         let n: i64 = value.parse().map_err(|_| {
-            AppError::BadRequest(format!(
-                "The version to compare {name} must be a version number, like 1, not “{}”.",
-                value.chars().take(20).collect::<String>()
-            ))
+            problem(
+                name,
+                format!(
+                    "The version to compare {name} must be a version number, like 1, not “{}”.",
+                    value.chars().take(20).collect::<String>()
+                ),
+            )
         })?;
         if list.versions.iter().any(|v| v.number == n) {
             Ok(n)
         } else {
-            Err(AppError::BadRequest(format!(
-                "Version {n} of this policy has not been published, so it cannot be compared. Its public versions are {}.",
-                list.versions
-                    .iter()
-                    .rev()
-                    .map(|v| v.number.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )))
+            Err(problem(
+                name,
+                format!(
+                    "Version {n} of this policy has not been published, so it cannot be compared. Its public versions are {}.",
+                    list.versions
+                        .iter()
+                        .rev()
+                        .map(|v| v.number.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ))
         }
     };
     let (from, to) = (number("from", from)?, number("to", to)?);
     if from == to {
-        return Err(AppError::BadRequest(format!(
-            "Both versions are version {from}: choose two different versions to compare."
-        )));
+        return Err(problem(
+            "to",
+            format!("Both versions are version {from}: choose two different versions to compare."),
+        ));
     }
     Ok((from, to))
 }
@@ -244,12 +271,21 @@ mod tests {
     #[test]
     fn compare_names_each_mistake() {
         let message = |from: &str, to: &str| match compared_versions(&list(), from, to) {
-            Err(AppError::BadRequest(message)) => message,
+            Err(problem) => problem,
             other => panic!("{other:?}"),
         };
-        assert!(message("x", "3").contains("must be a version number"));
-        assert!(message("2", "3").contains("Version 2 of this policy has not been published"));
-        assert!(message("1", "").contains("Choose a version to compare to"));
-        assert!(message("3", "3").contains("choose two different versions"));
+        let (field, text) = message("x", "3");
+        assert_eq!(field, "from");
+        assert!(text.contains("must be a version number, like 1, not “x”"));
+        let (field, text) = message("1", "2");
+        assert_eq!(field, "to");
+        assert!(text.contains("Version 2 of this policy has not been published"));
+        assert!(text.contains("Its public versions are 1, 3."));
+        assert!(message("1", "")
+            .1
+            .contains("Choose a version to compare to"));
+        assert!(message("3", "3")
+            .1
+            .contains("choose two different versions"));
     }
 }

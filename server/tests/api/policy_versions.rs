@@ -345,7 +345,20 @@ pub(crate) async fn public_history(app: &TestApp) {
             .get(&format!("/policies/trial-policy/compare?{query}"))
             .await;
         assert_eq!(refused.status, 400, "{query}");
-        assert!(refused.body.contains(message), "{query}: {}", refused.body);
+        assert!(
+            refused.title().starts_with("Error: Compare versions"),
+            "{query}"
+        );
+        // At the top and beside the field.
+        assert_eq!(
+            refused.body.matches(message).count(),
+            2,
+            "{query}: {}",
+            refused.body
+        );
+        assert!(refused.body.contains("There is a problem"));
+        // The form is there to choose again.
+        assert!(refused.body.contains("data-test=\"compare-form\""));
     }
     assert_eq!(
         app.get("/policies/no-such-policy/compare").await.status,

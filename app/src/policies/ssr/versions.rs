@@ -196,11 +196,11 @@ pub async fn version_text(
 
 pub async fn compare(
     db: &Database,
-    list: VersionList,
+    slug: &str,
     from: i64,
     to: i64,
 ) -> Result<Option<Comparison>, sqlx::Error> {
-    let Some((_, versions, _)) = public_versions(db, &list.slug).await? else {
+    let Some((_, versions, _)) = public_versions(db, slug).await? else {
         return Ok(None);
     };
     let find = |n: i64| versions.iter().find(|v| v.number == n);
@@ -214,7 +214,6 @@ pub async fn compare(
         to: public_version(new),
         changes,
         unchanged,
-        list,
     }))
 }
 
