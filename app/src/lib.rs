@@ -62,6 +62,9 @@ use crate::{
         admin_pages::{AdminPoliciesPage, PolicyEditorPage},
         pages::{MyCommentsSection, PoliciesPage, PolicyPage},
         review_pages::{ReviewPage, ReviewsPage},
+        version_pages::{
+            PolicyComparePage, PolicyModerationPage, PolicyVersionPage, PolicyVersionsPage,
+        },
     },
     register::pages::{
         EngagementPage, PrioritiesPage, PriorityPage, RecommendationPage, RegisterPage, ValuePage,
@@ -197,6 +200,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reports/:slug") view=ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/policies") view=PoliciesPage ssr=SsrMode::Async />
                         <Route path=path!("/policies/:slug") view=PolicyPage ssr=SsrMode::Async />
+                        <Route path=path!("/policies/:slug/versions") view=PolicyVersionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/policies/:slug/versions/:number") view=PolicyVersionPage ssr=SsrMode::Async />
+                        <Route path=path!("/policies/:slug/compare") view=PolicyComparePage ssr=SsrMode::Async />
+                        <Route path=path!("/policies/:slug/moderation") view=PolicyModerationPage ssr=SsrMode::Async />
                         <Route path=path!("/review") view=ReviewsPage ssr=SsrMode::Async />
                         <Route path=path!("/review/:slug") view=ReviewPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/policies") view=AdminPoliciesPage ssr=SsrMode::Async />

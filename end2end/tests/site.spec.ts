@@ -23,6 +23,9 @@ const everyPage = [
   "/reports/public-panel-report/history",
   "/policies",
   "/policies/data-access",
+  "/policies/data-access/versions",
+  "/policies/data-access/versions/1",
+  "/policies/data-access/moderation",
   "/no-such-page",
 ];
 

@@ -12,6 +12,8 @@ pub mod pages;
 pub mod review_pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod version_pages;
+pub mod versions;
 #[cfg(feature = "ssr")]
 pub mod writing;
 
@@ -76,6 +78,48 @@ pub fn outcome_label(key: &str) -> &'static str {
         .iter()
         .find(|(k, _)| *k == key)
         .map_or("Answered", |(_, label)| label)
+}
+
+/// The sentence that opens a public review: its comments counted by what they led to,
+/// e.g. "12 comments: 5 changed the policy, 3 changed part of it, 2 did not change it,
+/// 2 noted." Replies are not counted; categories with none are left out.
+pub fn review_summary(threads: &[CommentThread]) -> String {
+    if threads.is_empty() {
+        return "No comments.".to_owned();
+    }
+    let mut counts = [0i64; 7];
+    for thread in threads {
+        let slot = match (&thread.removed, &thread.response) {
+            (Some(_), _) if thread.withdrawn => 5,
+            (Some(_), _) => 4,
+            (None, Some(response)) => match response.outcome.as_str() {
+                "changed" => 0,
+                "partly-changed" => 1,
+                "not-changed" => 2,
+                _ => 3,
+            },
+            (None, None) => 6,
+        };
+        counts[slot] += 1;
+    }
+    const SAID: [&str; 7] = [
+        "changed the policy",
+        "changed part of it",
+        "did not change it",
+        "noted",
+        "removed",
+        "withdrawn",
+        "not answered",
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .zip(SAID)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, said)| format!("{n} {said}"))
+        .collect();
+    let total = threads.len();
+    let noun = if total == 1 { "comment" } else { "comments" };
+    format!("{total} {noun}: {}.", parts.join(", "))
 }
 
 pub fn state_label(state: &str) -> &'static str {
@@ -212,6 +256,22 @@ pub struct PublicPolicy {
     pub reviews: Vec<PublicReview>,
 }
 
+/// Where a comment's change can be read: its paragraph in the next published version, or
+/// the comparison of the two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerLink {
+    pub comment: i64,
+    pub href: String,
+    pub text: String,
+}
+
+/// The public policy page's data: the policy as the API gives it, and the answer links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyPageData {
+    pub policy: PublicPolicy,
+    pub answer_links: Vec<AnswerLink>,
+}
+
 /// A version under review, as critical friends and staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewView {
@@ -282,9 +342,9 @@ pub async fn get_policies() -> Result<Vec<PolicySummary>, AppError> {
 }
 
 #[leptos::server(prefix = "/_fn", endpoint = "policy")]
-pub async fn get_policy(slug: String) -> Result<PublicPolicy, AppError> {
+pub async fn get_policy(slug: String) -> Result<PolicyPageData, AppError> {
     let state = crate::state::app_state()?;
-    ssr::public_policy(&state.db, &slug)
+    ssr::public_policy_page(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -332,4 +392,56 @@ pub async fn get_my_comments() -> Result<Vec<MyComment>, AppError> {
     let viewer = crate::accounts::ssr::require(crate::accounts::Permission::ManageOwnAccount)?;
     let state = crate::state::app_state()?;
     Ok(ssr::comments_by(&state.db, viewer.id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thread(outcome: Option<&str>, removed: Option<&str>) -> CommentThread {
+        CommentThread {
+            id: 1,
+            paragraph: None,
+            quote: None,
+            author: "A".to_owned(),
+            author_is_staff: false,
+            body: String::new(),
+            removed: removed.map(str::to_owned),
+            created_at: String::new(),
+            replies: Vec::new(),
+            response: outcome.map(|outcome| ResponseView {
+                outcome: outcome.to_owned(),
+                body: String::new(),
+                responder: String::new(),
+                responded_at: String::new(),
+            }),
+            recommendation: None,
+            withdrawn: removed.is_some_and(|r| r.starts_with("Withdrawn")),
+            edits: Vec::new(),
+            mine: false,
+        }
+    }
+
+    #[test]
+    fn a_review_summary_counts_each_outcome_and_leaves_out_the_empty_ones() {
+        let mut threads = vec![thread(Some("changed"), None); 5];
+        threads.extend(vec![thread(Some("partly-changed"), None); 3]);
+        threads.extend(vec![thread(Some("not-changed"), None); 2]);
+        threads.extend(vec![thread(Some("noted"), None); 2]);
+        assert_eq!(
+            review_summary(&threads),
+            "12 comments: 5 changed the policy, 3 changed part of it, 2 did not change it, 2 noted."
+        );
+        let few = [
+            thread(Some("noted"), None),
+            thread(Some("changed"), Some("It named a patient.")),
+            thread(None, Some("Withdrawn: its author closed their account.")),
+        ];
+        assert_eq!(
+            review_summary(&few),
+            "3 comments: 1 noted, 1 removed, 1 withdrawn."
+        );
+        assert_eq!(review_summary(&few[..1]), "1 comment: 1 noted.");
+        assert_eq!(review_summary(&[]), "No comments.");
+    }
 }

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use super::{get_policies, get_policy, outcome_label, CommentThread, PolicyBlock};
+use super::{
+    get_policies, get_policy, outcome_label, review_summary, AnswerLink, CommentThread, PolicyBlock,
+};
 use crate::{
     components::{loaded, page_title},
     dates::display_date,
@@ -59,13 +61,18 @@ pub fn PoliciesPage() -> impl IntoView {
     })
 }
 
-/// A policy's text, one block after another, each with an anchor (`#p-3`).
+/// A policy's text, one block after another, each with its number shown in the margin
+/// and an anchor (`#p-3`), so "paragraph 3" in a comment can be found, on screen and on
+/// paper. A screen reader hears "Paragraph 3" before it.
 #[component]
 pub(super) fn PolicyText(blocks: Vec<PolicyBlock>) -> impl IntoView {
     view! {
         <div class="candour-prose candour-policy" data-test="policy-body">
             {blocks.into_iter().map(|b| view! {
-                <div class="candour-policy__block" id=format!("p-{}", b.number) inner_html=b.html.into_inner()></div>
+                <div class="candour-policy__block candour-policy__block--numbered" id=format!("p-{}", b.number) data-test="policy-block">
+                    <span class="candour-policy__number"><span class="nhsuk-u-visually-hidden">"Paragraph "</span>{b.number}</span>
+                    <div inner_html=b.html.into_inner()></div>
+                </div>
             }).collect_view()}
         </div>
     }
@@ -102,12 +109,26 @@ pub(super) fn Thread(
     /// The review's slug, when the viewer may remove comments (staff).
     #[prop(default = None)]
     moderate: Option<String>,
+    /// Where the paragraph it is about can be read (public pages: the version it was made on).
+    #[prop(default = None)]
+    paragraph_href: Option<String>,
+    /// Where the change it led to can be read (public pages).
+    #[prop(default = None)]
+    change: Option<AnswerLink>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
-    let about = match (thread.paragraph, thread.quote.clone()) {
-        (Some(n), Some(quote)) => format!("On paragraph {n}, which begins “{quote}”"),
-        (Some(n), None) => format!("On paragraph {n}"),
-        (None, _) => "On the whole policy".to_owned(),
+    let quote = thread
+        .quote
+        .clone()
+        .map(|quote| format!(", which begins “{quote}”"))
+        .unwrap_or_default();
+    let about = match (thread.paragraph, paragraph_href) {
+        (Some(n), Some(href)) => view! {
+            "On "<a href=href data-test="comment-paragraph">{format!("paragraph {n}")}</a>{quote}
+        }
+        .into_any(),
+        (Some(n), None) => format!("On paragraph {n}{quote}").into_any(),
+        (None, _) => "On the whole policy".into_any(),
     };
     view! {
         <article class="candour-thread" id=format!("comment-{}", thread.id) data-test="thread">
@@ -136,6 +157,9 @@ pub(super) fn Thread(
                         </p>
                         <p class="candour-comment__body">{response.body.clone()}</p>
                         <p class="nhsuk-body-s candour-meta">{format!("{}, {}", response.responder, display_time(&response.responded_at))}</p>
+                        {change.clone().map(|link| view! {
+                            <p class="nhsuk-body-s" data-test="answer-link"><a href=link.href>{link.text}</a></p>
+                        })}
                     </div>
                 }.into_any(),
                 // A withdrawn or removed comment needs no answer.
@@ -160,11 +184,17 @@ pub fn PolicyPage() -> impl IntoView {
     let slug = slug_param();
     loaded(
         move || get_policy(slug.clone()),
-        |policy| {
+        |page| {
+            let super::PolicyPageData {
+                policy,
+                answer_links,
+            } = page;
             // Staff may remove a comment from a published review (it named a patient, say).
             let moderate = crate::accounts::viewer_now()
                 .filter(|viewer| viewer.may(crate::accounts::Permission::ManagePolicies))
                 .map(|_| policy.slug.clone());
+            let slug = policy.slug.clone();
+            let has_reviews = !policy.reviews.is_empty();
             view! {
                 <Title text=page_title(&policy.title) />
                 <Meta name="description" content=policy.summary.clone() />
@@ -177,34 +207,57 @@ pub fn PolicyPage() -> impl IntoView {
                 <div class="nhsuk-inset-text">
                     <h2 class="nhsuk-heading-s">"What this version changed"</h2>
                     <p data-test="change-note">{policy.change_note.clone()}</p>
+                    <p class="nhsuk-body-s" data-test="version-links">
+                        <a href=format!("/policies/{slug}/versions")>"Every version of this policy"</a>
+                        {(policy.version > 1).then(|| view! {
+                            " · "<a href=format!("/policies/{slug}/compare")>"Compare this version with the one before"</a>
+                        })}
+                    </p>
                 </div>
+                <p class="nhsuk-body-s candour-meta">"The numbers beside the text are paragraph numbers: comments name the paragraph they are about."</p>
                 <PolicyText blocks=policy.blocks.clone() />
                 <section class="candour-section" aria-labelledby="reviews-heading" data-test="reviews">
                     <h2 id="reviews-heading">"What Digital Critical Friends said, and our answers"</h2>
-                    {if policy.reviews.is_empty() {
+                    {if !has_reviews {
                         view! { <p>"This version was published without a public review."</p> }.into_any()
                     } else {
                         policy.reviews.into_iter().map(|review| {
                             let heading = format!("review-{}", review.version);
                             let labelled_by = heading.clone();
+                            let version = review.version;
+                            let slug = slug.clone();
                             view! {
-                                <section aria-labelledby=labelled_by>
+                                <section aria-labelledby=labelled_by data-test="public-review">
                                     <h3 id=heading>{format!("Review of draft version {}", review.version)}</h3>
                                     <p class="nhsuk-body-s candour-meta">{format!(
-                                        "Open from {} to {}. {}.",
+                                        "Open from {} to {}.",
                                         display_date(&review.opened),
                                         display_date(&review.closed),
-                                        plural(review.threads.len() as i64, "comment", "comments")
                                     )}</p>
+                                    <p data-test="review-summary">
+                                        {review_summary(&review.threads)}" "
+                                        <a href=format!("/policies/{slug}/versions/{version}/review.csv") data-test="review-csv">
+                                            {format!("Download every comment and answer on version {version} (CSV)")}
+                                        </a>
+                                    </p>
                                     {if review.threads.is_empty() {
                                         view! { <p>"Nobody commented on this draft."</p> }.into_any()
                                     } else {
-                                        review.threads.into_iter().map(|thread| view! { <Thread thread moderate=moderate.clone() /> }).collect_view().into_any()
+                                        review.threads.into_iter().map(|thread| {
+                                            let change = answer_links.iter().find(|l| l.comment == thread.id).cloned();
+                                            let paragraph_href = thread.paragraph.map(|n| format!("/policies/{slug}/versions/{version}#p-{n}"));
+                                            view! { <Thread thread moderate=moderate.clone() paragraph_href change /> }
+                                        }).collect_view().into_any()
                                     }}
                                 </section>
                             }
                         }).collect_view().into_any()
                     }}
+                    {has_reviews.then(|| view! {
+                        <p class="nhsuk-body-s">
+                            <a href=format!("/policies/{slug}/moderation") data-test="moderation-link">"Comments removed from these reviews, and why"</a>
+                        </p>
+                    })}
                 </section>
             }
         },

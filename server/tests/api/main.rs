@@ -15,6 +15,7 @@ mod open_data;
 mod pages;
 mod policies;
 mod policy_review;
+mod policy_versions;
 mod postgres;
 mod real_world;
 mod register;

@@ -65,6 +65,9 @@ async fn on_postgresql_every_public_page_and_open_data_file_answers() {
         "/actions?status=implemented&sort=updated",
         "/policies",
         "/policies/data-access",
+        "/policies/data-access/versions",
+        "/policies/data-access/versions/1",
+        "/policies/data-access/moderation",
         "/actions?as_of=2025-06-30",
         "/actions/PP-1",
         "/you-said-we-did",
@@ -152,6 +155,13 @@ async fn on_postgresql_critical_friends_views_are_given_answered_filtered_and_pu
         }
         drop_database(app, &name).await;
     }
+}
+
+#[tokio::test]
+async fn on_postgresql_a_policys_versions_comparison_csv_and_removals_are_public() {
+    let (app, name) = spawn_app_on_postgres().await;
+    crate::policy_versions::public_history(&app).await;
+    drop_database(app, &name).await;
 }
 
 #[tokio::test]

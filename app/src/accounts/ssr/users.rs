@@ -290,7 +290,7 @@ pub async fn delete_account(
     .execute(&mut *conn)
     .await?;
     sqlx::query(
-        "UPDATE policy_comments SET hidden_reason = $1, hidden_at = $2, body = ''
+        "UPDATE policy_comments SET hidden_reason = $1, hidden_at = $2, withdrawn_at = $2, body = ''
          WHERE author_id = $3 AND hidden_reason IS NULL
            AND version_id IN (SELECT id FROM policy_versions WHERE review_public = 0)",
     )

@@ -6,6 +6,29 @@ use super::*;
 /// Splits a policy into its top-level blocks, each rendered and sanitised on its own, so
 /// each can carry its number and be commented on.
 pub fn split_blocks(markdown: &str) -> Vec<PolicyBlock> {
+    block_sources(markdown)
+        .into_iter()
+        .enumerate()
+        .map(|(index, (source, heading))| block(source, heading, index))
+        .collect()
+}
+
+/// Each top-level block's plain text, in order: what versions are compared on (block `n`
+/// is at index `n - 1`, as in [`split_blocks`]).
+pub fn block_texts(markdown: &str) -> Vec<String> {
+    block_sources(markdown)
+        .into_iter()
+        .map(|(source, _)| {
+            markdown_to_text(source)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// The Markdown of each top-level block, and whether it is a heading.
+fn block_sources(markdown: &str) -> Vec<(&str, bool)> {
     use pulldown_cmark::{Event, Options, Parser, Tag};
     let mut blocks = Vec::new();
     let mut depth = 0usize;
@@ -23,11 +46,11 @@ pub fn split_blocks(markdown: &str) -> Vec<PolicyBlock> {
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    blocks.push(block(&markdown[start..range.end], heading, blocks.len()));
+                    blocks.push((&markdown[start..range.end], heading));
                 }
             }
             // A thematic break or other lone block.
-            _ if depth == 0 => blocks.push(block(&markdown[range], false, blocks.len())),
+            _ if depth == 0 => blocks.push((&markdown[range], false)),
             _ => {}
         }
     }

@@ -11,12 +11,16 @@ use super::{
 mod blocks;
 mod content;
 mod queue;
+mod review_csv;
 mod threads;
+mod versions;
 
 pub use blocks::*;
 pub use content::*;
 pub use queue::*;
+pub use review_csv::*;
 pub use threads::*;
+pub use versions::*;
 
 use crate::{
     accounts::ssr::today,
@@ -172,6 +176,28 @@ async fn policy_by(
 }
 
 pub async fn public_policy(db: &Database, slug: &str) -> Result<Option<PublicPolicy>, sqlx::Error> {
+    Ok(public_policy_and_versions(db, slug)
+        .await?
+        .map(|(policy, _)| policy))
+}
+
+/// The public policy page: the policy, and where each change its review led to can be read.
+pub async fn public_policy_page(
+    db: &Database,
+    slug: &str,
+) -> Result<Option<super::PolicyPageData>, sqlx::Error> {
+    Ok(public_policy_and_versions(db, slug)
+        .await?
+        .map(|(policy, versions)| super::PolicyPageData {
+            answer_links: answer_links(&policy.slug, &versions, &policy.reviews),
+            policy,
+        }))
+}
+
+async fn public_policy_and_versions(
+    db: &Database,
+    slug: &str,
+) -> Result<Option<(PublicPolicy, Vec<Version>)>, sqlx::Error> {
     let Some(policy) = policy_by(db, "slug", slug.to_owned().into()).await? else {
         return Ok(None);
     };
@@ -192,7 +218,7 @@ pub async fn public_policy(db: &Database, slug: &str) -> Result<Option<PublicPol
             threads: in_reading_order(threads.remove(&v.id).unwrap_or_default()),
         })
         .collect();
-    Ok(Some(PublicPolicy {
+    let public = PublicPolicy {
         slug: policy.slug,
         title: current.title.clone(),
         summary: current.summary.clone(),
@@ -201,7 +227,8 @@ pub async fn public_policy(db: &Database, slug: &str) -> Result<Option<PublicPol
         change_note: current.change_note.clone(),
         blocks: current.blocks.clone(),
         reviews,
-    }))
+    };
+    Ok(Some((public, versions)))
 }
 
 /// The newest version that has been under review, with its discussion.

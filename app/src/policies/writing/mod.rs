@@ -11,7 +11,10 @@ use sqlx::AnyConnection;
 
 use super::ssr::newest_version;
 use crate::{
-    accounts::{Access::Holder, FormRoute, Permission as P},
+    accounts::{
+        Access::{Anyone, Holder},
+        FormRoute, Permission as P,
+    },
     audit::Change,
     forms::ssr::Refusal,
 };
@@ -31,6 +34,7 @@ pub fn form_routes() -> Vec<FormRoute> {
         FormRoute::post("/review/{slug}/comments/{id}/remove", Holder(P::ManagePolicies), "/review/{slug}", comments::remove),
         FormRoute::post("/review/{slug}/comments/{id}/edit", Holder(P::CommentOnPolicies), "/review/{slug}", comments::edit).keeping_text(),
         FormRoute::post("/review/{slug}/comments/{id}/withdraw", Holder(P::CommentOnPolicies), "/review/{slug}", comments::withdraw),
+        FormRoute::get("/policies/{slug}/versions/{number}/review.csv", Anyone, "/policies/{slug}", super::ssr::download_review),
     ]
 }
 
