@@ -1,45 +1,16 @@
-import { test, expect, type Browser, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { Shell } from "./pages";
 import { adminEmail, adminPassword } from "../accounts";
-import { emailTo, linkIn } from "../mail";
+import { newCriticalFriend, signIn } from "../people";
 
 // Critical friends' views of a recommendation: a critical friend gives one without
 // JavaScript (a mistake first), the PPIE team answers it with JavaScript, and the public
 // finds it through the register's filter; axe on every page where it can run.
 
-async function signIn(page: Page, email: string, password: string, next: string) {
-  await page.goto(`/sign-in?next=${next}`);
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.locator("[data-test=sign-in-submit]").click();
-  await expect(page).toHaveURL(new RegExp(next.replace("?", "\\?")));
-}
-
-/** Invites a critical friend as the administrator and sets up their account. */
-async function newCriticalFriend(browser: Browser, email: string, password: string) {
-  const staff = await browser.newPage();
-  await signIn(staff, adminEmail, adminPassword, "/admin/users");
-  await staff.getByLabel("Their email address").fill(email);
-  await staff.getByLabel("Role").selectOption({ label: "Digital Critical Friend" });
-  await staff.getByRole("button", { name: "Create invitation" }).click();
-  await expect(staff.locator("[data-test=one-time-link]")).toContainText(email);
-  await staff.close();
-  const invite = linkIn(await emailTo(email, ""), "/invite/");
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto(invite);
-  await page.getByLabel("Your name").fill("Priya");
-  await page.getByLabel("Choose a password").fill(password);
-  await page.getByLabel("Type the password again").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account/);
-  return { context, page };
-}
-
 test("a critical friend disagrees without JavaScript, the team answers, and the public finds it", async ({ browser, page }) => {
   const email = "priya.friend@example.org";
   const password = "meadow copper lantern violet";
-  const friend = await newCriticalFriend(browser, email, password);
+  const friend = await newCriticalFriend(browser, email, password, "Priya");
 
   // Without JavaScript: a mistake first, shown beside the field, keeping the choice.
   await friend.page.goto("/actions/PP-3");

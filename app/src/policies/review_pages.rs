@@ -439,7 +439,7 @@ fn ThreadForms(
                         <TextArea
                             id=edit_field.clone()
                             name="body"
-                            label="Your comment"
+                            label="Change your comment to"
                             error=edit_error
                             value=edit_text
                             rows=4

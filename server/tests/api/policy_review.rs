@@ -21,8 +21,14 @@ fn block(page: &str, n: i64) -> String {
 
 #[tokio::test]
 async fn comment_on_a_paragraph_opens_the_form_under_it_and_states_the_limit() {
-    let app = crate::helpers::spawn_app().await;
-    let (_, friend, _) = policy_in_review(&app).await;
+    comment_on_a_paragraph_opens_the_form_under_it_and_states_the_limit_on(
+        &crate::helpers::spawn_app().await,
+    )
+    .await;
+}
+
+pub async fn comment_on_a_paragraph_opens_the_form_under_it_and_states_the_limit_on(app: &TestApp) {
+    let (_, friend, _) = policy_in_review(app).await;
 
     // Without a chosen paragraph, the form is at the end, about the whole policy.
     let page = friend.get("/review/trial-policy").await.body;
@@ -110,8 +116,14 @@ async fn revise_with(app: &TestApp, editor: &Browser, id: i64, body: &str) {
 
 #[tokio::test]
 async fn paragraphs_new_or_changed_since_the_published_version_are_marked() {
-    let app = crate::helpers::spawn_app().await;
-    let (editor, friend, id) = policy_in_review(&app).await;
+    paragraphs_new_or_changed_since_the_published_version_are_marked_on(
+        &crate::helpers::spawn_app().await,
+    )
+    .await;
+}
+
+pub async fn paragraphs_new_or_changed_since_the_published_version_are_marked_on(app: &TestApp) {
+    let (editor, friend, id) = policy_in_review(app).await;
     // The first review has nothing published to compare with.
     assert!(!friend
         .get("/review/trial-policy")
@@ -119,7 +131,7 @@ async fn paragraphs_new_or_changed_since_the_published_version_are_marked() {
         .body
         .contains("data-test=\"changed-paragraph\""));
     revise_with(
-        &app,
+        app,
         &editor,
         id,
         "# Who may use the data\n\nOnly approved researchers may work with data in the SDE, and only inside it.\n\nEvery project is checked by the Data Access Committee, half of whose members are members of the public.\n\n## Commercial projects\n\nA company may use the SDE only for work that benefits NHS patients.\n\nEvery company's project is listed on this website.\n",
@@ -144,8 +156,14 @@ async fn paragraphs_new_or_changed_since_the_published_version_are_marked() {
 
 #[tokio::test]
 async fn staff_answer_from_a_queue_of_unanswered_comments_oldest_first() {
-    let app = crate::helpers::spawn_app().await;
-    let (editor, friend, id) = policy_in_review(&app).await;
+    staff_answer_from_a_queue_of_unanswered_comments_oldest_first_on(
+        &crate::helpers::spawn_app().await,
+    )
+    .await;
+}
+
+pub async fn staff_answer_from_a_queue_of_unanswered_comments_oldest_first_on(app: &TestApp) {
+    let (editor, friend, id) = policy_in_review(app).await;
     let queue = format!("/admin/policies/{id}/answers");
     assert!(editor
         .get(&queue)
@@ -221,8 +239,14 @@ async fn comment_on_2(who: &Browser, body: &str) -> String {
 
 #[tokio::test]
 async fn authors_edit_or_withdraw_their_comment_until_it_is_answered() {
-    let app = crate::helpers::spawn_app().await;
-    let (editor, friend, _) = policy_in_review(&app).await;
+    authors_edit_or_withdraw_their_comment_until_it_is_answered_on(
+        &crate::helpers::spawn_app().await,
+    )
+    .await;
+}
+
+pub async fn authors_edit_or_withdraw_their_comment_until_it_is_answered_on(app: &TestApp) {
+    let (editor, friend, _) = policy_in_review(app).await;
     let (other, _) = app.signed_in(app::accounts::Role::CriticalFriend).await;
     let first = comment_on_2(&friend, "Say who approves reserchers.").await;
     let second = comment_on_2(&friend, "I am not sure about this one.").await;

@@ -158,6 +158,22 @@ async fn on_postgresql_critical_friends_views_are_given_answered_filtered_and_pu
 }
 
 #[tokio::test]
+async fn on_postgresql_critical_friends_review_a_draft_under_its_paragraphs_and_staff_answer_from_the_queue(
+) {
+    use crate::policy_review::*;
+    for journey in 0..4 {
+        let (app, name) = spawn_app_on_postgres().await;
+        match journey {
+            0 => comment_on_a_paragraph_opens_the_form_under_it_and_states_the_limit_on(&app).await,
+            1 => paragraphs_new_or_changed_since_the_published_version_are_marked_on(&app).await,
+            2 => staff_answer_from_a_queue_of_unanswered_comments_oldest_first_on(&app).await,
+            _ => authors_edit_or_withdraw_their_comment_until_it_is_answered_on(&app).await,
+        }
+        drop_database(app, &name).await;
+    }
+}
+
+#[tokio::test]
 async fn on_postgresql_a_policys_versions_comparison_csv_and_removals_are_public() {
     let (app, name) = spawn_app_on_postgres().await;
     crate::policy_versions::public_history(&app).await;
