@@ -26,7 +26,9 @@ PUBLIC = [
     "/", "/actions", "/actions?status=in-progress&sort=updated", "/actions?page=99",
     "/actions/PP-1", "/actions/SH-2", "/actions/DCF-13", "/you-said-we-did", "/engagement",
     "/values", "/values/transparency", "/priorities", "/reports", "/policies",
-    "/policies/data-access", "/search?q=data", "/search?q=commercila", "/search",
+    "/policies/data-access", "/policies/data-access/versions", "/policies/data-access/versions/1",
+    "/policies/data-access/compare", "/policies/data-access/moderation",
+    "/actions?friends_view=disagree", "/search?q=data", "/search?q=commercila", "/search",
     "/contact", "/privacy", "/accessibility", "/sign-in", "/forgot-password",
     "/subscribe?topic=register", "/subscriptions/left", "/no-such-page",
 ]
@@ -35,6 +37,7 @@ SIGNED_IN = [
     "/admin/engagements", "/admin/engagements/public-panel", "/admin/content",
     "/admin/values/transparency", "/admin/pages/contact", "/admin/glossary",
     "/admin/reports", "/admin/reports/new", "/admin/policies", "/admin/policies/new",
+    "/admin/policies/1", "/admin/policies/1/answers",
     "/admin/users", "/admin/audit", "/admin/email", "/review",
 ]
 
