@@ -29,6 +29,14 @@ test("a critical friend disagrees without JavaScript, the team answers, and the 
   await expect(friend.page.getByRole("heading", { name: "Change your view" })).toBeVisible();
   await friend.context.close();
 
+  // The critical friend's form, with its character count, passes axe (which needs JavaScript).
+  const withScript = await browser.newContext();
+  const friendPage = await withScript.newPage();
+  await signIn(friendPage, email, password, "/actions/PP-3");
+  await expect(friendPage.locator("#reason-info")).toContainText("characters remaining");
+  await new Shell(friendPage).expectNoAxeViolations();
+  await withScript.close();
+
   // With JavaScript, the PPIE team answers it in public.
   const shell = new Shell(page);
   await signIn(page, adminEmail, adminPassword, "/actions/PP-3");

@@ -86,6 +86,15 @@ test("a revised policy is reviewed under its paragraphs, answered from the queue
   await expect(review.locator("body")).not.toContainText("I posted this by mistake.");
   await friend.context.close();
 
+  // The same review with JavaScript: the form under a paragraph and the author's own forms
+  // pass axe.
+  const withScript = await browser.newContext();
+  const reviewer = await withScript.newPage();
+  await signIn(reviewer, "sam.reviewer@example.org", "orchard pebble harbour quiet", "/review/sharing-results?paragraph=3");
+  await expect(reviewer.locator("#p-3 [data-test=comment-form]")).toBeVisible();
+  await new Shell(reviewer).expectNoAxeViolations();
+  await withScript.close();
+
   // The team answers from the queue, with JavaScript.
   await policyEditor(page);
   await page.locator("[data-test=answer-queue-link]").click();

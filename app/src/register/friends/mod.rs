@@ -36,7 +36,7 @@ pub const ANSWER_MAX: usize = 1_000;
 pub const NOTICES: crate::forms::Notices = &[
     (
         "view-saved",
-        "Your view has been saved. It shows on this page and in the register's open data now.",
+        "Your view has been saved. It shows on this page and in the register’s open data now.",
     ),
     (
         "view-answered",
