@@ -38,8 +38,11 @@ class Sink:
             n = self.count
         path = os.path.join(self.directory, f"{n:06d}.eml")
         raw = envelope.original_content or envelope.content
-        with open(os.path.join(self.directory, f"{n:06d}.json"), "w") as out:
+        # Written whole under another name, then renamed: a reader never sees half a file.
+        summary = os.path.join(self.directory, f"{n:06d}.json")
+        with open(summary + ".part", "w") as out:
             json.dump(decoded(raw, envelope.rcpt_tos), out)
+        os.replace(summary + ".part", summary)
         with open(path + ".part", "wb") as out:
             out.write(b"X-Envelope-From: " + envelope.mail_from.encode() + b"\r\n")
             out.write(b"X-Envelope-To: " + ", ".join(envelope.rcpt_tos).encode() + b"\r\n")
