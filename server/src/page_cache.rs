@@ -94,7 +94,7 @@ pub async fn cached_pages(State(state): State<AppState>, request: Request, next:
     if !cacheable {
         return next.run(request).await;
     }
-    let Ok(version) = app::db::content_version(state.db.pool()).await else {
+    let Ok(version) = state.db.content_version().await else {
         return next.run(request).await;
     };
     // Search results follow the index, which catches up with a change a moment after the

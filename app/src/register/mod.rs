@@ -238,7 +238,7 @@ pub type RegisterCache = crate::cache::ResultCache<RegisterPageData>;
 pub async fn get_register(query: RegisterQuery) -> Result<RegisterPageData, AppError> {
     let state = crate::state::app_state()?;
     let pool = state.db.pool();
-    let version = crate::db::content_version(pool).await?;
+    let version = state.db.content_version().await?;
     // "Overdue" depends on the day, so the day is part of the key.
     let key = format!("{}|{query:?}", crate::dates::today());
     state
