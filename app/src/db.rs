@@ -26,21 +26,29 @@ pub struct Database {
 }
 
 /// The content version as last read: its value, when, and how many content changes this
-/// process had started by then.
+/// process had committed before that read.
 #[derive(Debug, Clone, Copy)]
 struct KnownVersion {
     value: i64,
     read_at: Option<std::time::Instant>,
-    writes_seen: u64,
+    commits_seen: u64,
 }
 
 /// How long a content version read from the database is trusted before it is read again,
-/// when this process has made no change since: the most a change made elsewhere (another
-/// instance, `candour import` in another process) can take to reach signed-out pages.
+/// when this process has committed no change since: the most a change made elsewhere
+/// (another instance, `candour import` in another process) can take to reach signed-out
+/// pages.
 pub const CONTENT_VERSION_TRUST: Duration = Duration::from_millis(100);
 
-/// Content changes this process has started ([`bump_content_version`]), committed or not.
-static CONTENT_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Content changes this process has committed ([`content_committed`]).
+static CONTENT_COMMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Says that a transaction which moved the content version ([`bump_content_version`]) has
+/// committed: every [`Database::content_version`] in this process reads it again. The one
+/// write path calls it; so must anything else that commits a content change.
+pub fn content_committed() {
+    CONTENT_COMMITS.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+}
 
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
@@ -116,7 +124,7 @@ impl Database {
             version: std::sync::Arc::new(std::sync::Mutex::new(KnownVersion {
                 value: 0,
                 read_at: None,
-                writes_seen: 0,
+                commits_seen: 0,
             })),
         };
         db.assert_sqlite_settings().await?;
@@ -125,35 +133,27 @@ impl Database {
 
     /// The content version for deciding whether a kept page or result is still current,
     /// without a database read on every request: the last value read is trusted for
-    /// [`CONTENT_VERSION_TRUST`], unless this process has started a content change since
-    /// it was read; then the database is read on every call until the change shows (a
-    /// change that rolled back keeps it reading until the next one commits). Within this
-    /// process a committed change is therefore seen at once; from elsewhere, within
-    /// [`CONTENT_VERSION_TRUST`].
+    /// [`CONTENT_VERSION_TRUST`] unless this process has committed a content change since
+    /// it was read ([`content_committed`]), so a change made here is seen by the next
+    /// request, and one made elsewhere within [`CONTENT_VERSION_TRUST`]. The version kept
+    /// never goes back: a read that started before another finished cannot undo it.
     pub async fn content_version(&self) -> Result<i64, sqlx::Error> {
-        let writes = CONTENT_WRITES.load(std::sync::atomic::Ordering::Acquire);
+        // Loaded before the read: a commit after this point makes the next call read again.
+        let commits = CONTENT_COMMITS.load(std::sync::atomic::Ordering::Acquire);
         let known = *self.version.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(read_at) = known.read_at {
-            if known.writes_seen == writes && read_at.elapsed() < CONTENT_VERSION_TRUST {
+            if known.commits_seen >= commits && read_at.elapsed() < CONTENT_VERSION_TRUST {
                 return Ok(known.value);
             }
         }
         let value = content_version(&self.pool).await?;
         let mut slot = self.version.lock().unwrap_or_else(|e| e.into_inner());
-        // The changes started so far count as seen once the version has moved (they
-        // committed); until then the next call reads again. (One started during this read
-        // and committed just after it waits at most CONTENT_VERSION_TRUST.)
-        let writes_seen = if value != known.value || known.read_at.is_none() {
-            CONTENT_WRITES.load(std::sync::atomic::Ordering::Acquire)
-        } else {
-            slot.writes_seen
-        };
-        *slot = KnownVersion {
-            value,
-            read_at: Some(std::time::Instant::now()),
-            writes_seen,
-        };
-        Ok(value)
+        if slot.read_at.is_none() || value >= slot.value {
+            slot.value = value;
+            slot.read_at = Some(std::time::Instant::now());
+        }
+        slot.commits_seen = slot.commits_seen.max(commits);
+        Ok(slot.value)
     }
 
     async fn assert_sqlite_settings(&self) -> anyhow::Result<()> {
@@ -267,10 +267,9 @@ pub async fn content_version(pool: &AnyPool) -> Result<i64, sqlx::Error> {
     Ok(value.and_then(|(v,)| v.parse().ok()).unwrap_or(0))
 }
 
-/// Moves the content version on by one, inside the caller's write transaction (and tells
-/// [`Database::content_version`] to read it again until the change shows).
+/// Moves the content version on by one, inside the caller's write transaction; after the
+/// commit, the caller calls [`content_committed`].
 pub async fn bump_content_version(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
-    CONTENT_WRITES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     sqlx::query(
         "INSERT INTO site_settings (key, value) VALUES ('content_version', '1')
          ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(site_settings.value AS BIGINT) + 1 AS TEXT)",

@@ -16,3 +16,7 @@ CREATE INDEX policy_comment_edits_comment ON policy_comment_edits (comment_id, i
 -- it needs no answer); kept apart from removals by the PPIE team, which the public
 -- moderation log counts.
 ALTER TABLE policy_comments ADD COLUMN withdrawn_at TEXT;
+
+-- Comments withdrawn when their author closed their account, before this column existed.
+UPDATE policy_comments SET withdrawn_at = hidden_at
+WHERE hidden_reason = 'Withdrawn: its author closed their account before the review was published.';

@@ -172,6 +172,7 @@ async fn reindex(db: &app::db::Database, config: &crate::config::Config) -> anyh
             let mut tx = db.begin_write().await?;
             app::db::bump_content_version(&mut tx).await?;
             tx.commit().await?;
+            app::db::content_committed();
             Ok("a server is using this data folder: it will rebuild its search index within a second".to_owned())
         }
         Err(error) => Err(error.context("opening the search index")),

@@ -366,6 +366,9 @@ impl Reply {
                 bump_content_version(&mut tx).await?;
             }
             tx.commit().await?;
+            if written.public {
+                crate::db::content_committed();
+            }
             Ok::<_, Refusal>((written, value))
         }
         .await;

@@ -211,6 +211,9 @@ pub struct Reply {
     /// Empty when the reply was removed.
     pub body: String,
     pub removed: Option<String>,
+    /// Withdrawn (its author closed their account before the review was published), not
+    /// removed by the team.
+    pub withdrawn: bool,
     pub created_at: String,
 }
 
@@ -226,6 +229,8 @@ pub struct MyComment {
     pub outcome: Option<String>,
     pub public: bool,
     pub removed: bool,
+    /// Withdrawn by its author (or with their closed account), not removed by the team.
+    pub withdrawn: bool,
 }
 
 impl MyComment {

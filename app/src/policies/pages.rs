@@ -89,9 +89,20 @@ pub(super) fn author_line(author: &str, staff: bool, at: &str) -> String {
 
 /// One thread: the comment, its replies and the team's answer. `children` adds the forms
 /// (reply, answer) on the review page.
-/// A comment's text, or the reason it was removed.
-pub(super) fn comment_text(body: String, removed: Option<String>) -> impl IntoView {
+/// A comment's text, or the reason it was removed, or that it was withdrawn (by its author,
+/// or with their closed account: the reason says which, and no one else is named).
+pub(super) fn comment_text(
+    body: String,
+    removed: Option<String>,
+    withdrawn: bool,
+) -> impl IntoView {
     match removed {
+        Some(reason) if withdrawn => view! {
+            <p class="candour-comment__body candour-meta" data-test="withdrawn">
+                <em>{reason}</em>
+            </p>
+        }
+        .into_any(),
         Some(reason) => view! {
             <p class="candour-comment__body candour-meta" data-test="removed">
                 <em>"Removed by the PPIE team: "</em>{reason}
@@ -134,7 +145,7 @@ pub(super) fn Thread(
         <article class="candour-thread" id=format!("comment-{}", thread.id) data-test="thread">
             <p class="nhsuk-body-s candour-meta nhsuk-u-margin-bottom-1">{about}</p>
             <div class="candour-comment">
-                {comment_text(thread.body.clone(), thread.removed.clone())}
+                {comment_text(thread.body.clone(), thread.removed.clone(), thread.withdrawn)}
                 <p class="nhsuk-body-s candour-meta">{author_line(&thread.author, thread.author_is_staff, &thread.created_at)}</p>
                 <super::review_pages::EarlierTexts edits=thread.edits.clone() />
             </div>
@@ -142,7 +153,7 @@ pub(super) fn Thread(
                 <ul class="nhsuk-list candour-replies" aria-label="Replies">
                     {thread.replies.iter().map(|r| view! {
                         <li class="candour-comment" id=format!("comment-{}", r.id) data-test="reply">
-                            {comment_text(r.body.clone(), r.removed.clone())}
+                            {comment_text(r.body.clone(), r.removed.clone(), r.withdrawn)}
                             <p class="nhsuk-body-s candour-meta">{author_line(&r.author, r.author_is_staff, &r.created_at)}</p>
                             {moderate.clone().filter(|_| r.removed.is_none()).map(|slug| view! { <RemoveForm slug id=r.id /> })}
                         </li>
@@ -317,7 +328,9 @@ pub fn MyComments(comments: Vec<super::MyComment>) -> impl IntoView {
             )}</p>
             <ul class="nhsuk-list candour-results" aria-labelledby="my-comments-heading">
                 {comments.into_iter().map(|c| {
-                    let status = if c.removed {
+                    let status = if c.withdrawn {
+                        "Withdrawn".to_owned()
+                    } else if c.removed {
                         "Removed by the PPIE team".to_owned()
                     } else {
                         match &c.outcome {

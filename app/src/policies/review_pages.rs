@@ -331,6 +331,7 @@ pub(super) fn AnswerForm(thread: CommentThread, slug: String, from_queue: bool) 
     view! {
         <form method="post" action=format!("/review/{slug_for_answer}/comments/{id}/response") novalidate data-test="answer-form" data-unsaved-warning="">
             {from_queue.then(|| view! { <input type="hidden" name="from" value="queue" /> })}
+            <input type="hidden" name="edits" value=thread.edits.len().to_string() />
             <div class="nhsuk-form-group" class:nhsuk-form-group--error=outcome_error.is_some()>
                 <fieldset class="nhsuk-fieldset" id=format!("outcome-{id}") aria-describedby=outcome_error.is_some().then(|| format!("outcome-{id}-error"))>
                     <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"What did the comment lead to?"</legend>

@@ -305,6 +305,8 @@ pub fn RecommendationPage() -> impl IntoView {
                 <Link rel="alternate" type_="application/atom+xml" title=format!("Changes to {}", row.reference) href=feed.clone() />
                 <crate::components::Breadcrumbs items=vec![("/".to_string(), "Home".to_string()), ("/actions".to_string(), "Actions to Build Trust".to_string())] />
                 <crate::forms::DoneNotice notices=super::NOTICES />
+                <crate::forms::ErrorSummary form="friends-view" />
+                <crate::forms::ErrorSummary form="view-answer" />
                 <span class="nhsuk-caption-l">{format!("Recommendation {} · {}", row.reference, row.engagement_name)}</span>
                 <h1 data-test="recommendation-title">{row.title.clone()}</h1>
                 {crate::accounts::viewer_now()

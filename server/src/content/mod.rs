@@ -315,6 +315,7 @@ pub async fn import_content(db: &Database, content: &ContentSet) -> anyhow::Resu
     import_policies(&mut tx, &content.policies, &now, &mut report).await?;
     app::db::bump_content_version(&mut tx).await?;
     tx.commit().await?;
+    app::db::content_committed();
     Ok(report)
 }
 

@@ -362,5 +362,6 @@ pub async fn import_csv(db: &Database, text: &str, today: &str) -> anyhow::Resul
     }
     app::db::bump_content_version(&mut tx).await?;
     tx.commit().await?;
+    app::db::content_committed();
     Ok(report)
 }

@@ -76,6 +76,7 @@ async fn a_change_to_the_content_changes_the_tag() {
             .unwrap();
         app::db::bump_content_version(&mut tx).await.unwrap();
         tx.commit().await.unwrap();
+        app::db::content_committed();
     };
     // Kept in memory now (asked twice), and still the same page.
     assert_eq!(

@@ -31,6 +31,7 @@ async fn change_status(app: &TestApp, reference: &str) {
     .unwrap();
     app::db::bump_content_version(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
+    app::db::content_committed();
 }
 
 #[tokio::test]
@@ -380,6 +381,7 @@ pub async fn as_of_counts_the_views_as_they_stood_that_day_on(app: &TestApp) {
     let mut tx = app.db.begin_write().await.unwrap();
     app::db::bump_content_version(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
+    app::db::content_committed();
     let count = |body: String| -> serde_json::Value {
         let data: serde_json::Value = serde_json::from_str(&body).unwrap();
         data["recommendations"]

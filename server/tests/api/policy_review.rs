@@ -301,6 +301,21 @@ pub async fn authors_edit_or_withdraw_their_comment_until_it_is_answered_on(app:
     assert_eq!(withdrawn.status, 303);
     let page = editor.get("/review/trial-policy").await.body;
     assert!(page.contains("Withdrawn by its author."));
+    assert!(
+        !page.contains("Removed by the PPIE team: Withdrawn"),
+        "a withdrawal is not the team's removal"
+    );
+    // Staff who had the form open cannot answer it now.
+    let too_late = editor
+        .post(
+            &format!("/review/trial-policy/comments/{second}/response"),
+            &[("outcome", "noted"), ("body", "Thanks.")],
+        )
+        .await;
+    assert_eq!(too_late.status, 409);
+    assert!(too_late
+        .body
+        .contains("withdrawn or removed since you opened it"));
     assert!(!page.contains("I am not sure about this one."));
     assert_eq!(
         app.scalar_i64("SELECT COUNT(*) FROM policy_comments WHERE withdrawn_at IS NOT NULL")
@@ -317,6 +332,25 @@ pub async fn authors_edit_or_withdraw_their_comment_until_it_is_answered_on(app:
         .body;
     assert!(queue.contains("1 comment is waiting for an answer"));
 
+    // An answer written to the text before an edit is refused, to be read again.
+    let stale = editor
+        .post(
+            &format!("/review/trial-policy/comments/{first}/response"),
+            &[
+                ("outcome", "changed"),
+                ("body", "Paragraph 2 names them now."),
+                ("edits", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, 409);
+    assert!(stale
+        .body
+        .contains("changed this comment after you opened it"));
+    assert!(
+        stale.body.contains("Paragraph 2 names them now."),
+        "the answer is kept"
+    );
     // Once answered, the comment can no longer change.
     let answered = editor
         .post(
@@ -324,6 +358,7 @@ pub async fn authors_edit_or_withdraw_their_comment_until_it_is_answered_on(app:
             &[
                 ("outcome", "changed"),
                 ("body", "Paragraph 2 names them now."),
+                ("edits", "1"),
             ],
         )
         .await;
@@ -339,5 +374,23 @@ pub async fn authors_edit_or_withdraw_their_comment_until_it_is_answered_on(app:
         app.scalar_i64("SELECT COUNT(*) FROM audit_log WHERE action IN ('policy.comment-edited', 'policy.comment-withdrawn')")
             .await,
         2
+    );
+    // What the author withdrew goes with their account, text and all.
+    let deleted = friend
+        .post(
+            "/account/delete",
+            &[
+                ("confirm_delete", "yes"),
+                ("delete_password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(deleted.status, 303, "{}", deleted.body);
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM policy_comments WHERE id = {second} AND body = ''"
+        ))
+        .await,
+        1
     );
 }

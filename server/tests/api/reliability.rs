@@ -166,6 +166,7 @@ async fn retitle_while_stopped(data: &std::path::Path, title: &str) {
         .unwrap();
     app::db::bump_content_version(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
+    app::db::content_committed();
     db.close().await;
 }
 

@@ -208,6 +208,7 @@ async fn a_status_change_is_searchable_within_a_second() {
     .unwrap();
     app::db::bump_content_version(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
+    app::db::content_committed();
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
     let after: Value = serde_json::from_str(&app.get("/api/v1/search?q=SH-4").await.body).unwrap();
     assert_eq!(after["hits"][0]["status_key"], "implemented");

@@ -59,7 +59,9 @@ pub async fn change_name(
         .write(&state, viewer.actor(), "name-changed", async |tx| {
             users::set_display_name(tx, viewer.id, &name).await?;
             // Names are not kept in the log: a deleted account must leave nothing identifying.
-            Ok(Written::private(own_account(
+            // Public: a critical friend's name shows with the views they chose to sign, so
+            // kept public pages must be made again.
+            Ok(Written::public(own_account(
                 &viewer,
                 "account.name-changed",
                 "display name",
@@ -284,7 +286,8 @@ pub async fn delete_account(
                 &format!("active account, role {}", viewer.role.as_str()),
                 "deleted by its owner; identifying details removed",
             );
-            Ok(Written::private(entry).to("/sign-in"))
+            // Public: its name leaves the views and comments it signed, on kept pages too.
+            Ok(Written::public(entry).to("/sign-in"))
         })
         .await;
     if response.is_ok() {

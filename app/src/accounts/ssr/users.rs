@@ -284,7 +284,15 @@ pub async fn delete_account(
     sqlx::query(
         "DELETE FROM policy_comment_edits WHERE comment_id IN (
             SELECT id FROM policy_comments WHERE author_id = $1
-              AND version_id IN (SELECT id FROM policy_versions WHERE review_public = 0))",
+              AND (withdrawn_at IS NOT NULL
+                   OR version_id IN (SELECT id FROM policy_versions WHERE review_public = 0)))",
+    )
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    // What they withdrew themselves is never shown: its text goes with the account.
+    sqlx::query(
+        "UPDATE policy_comments SET body = '' WHERE author_id = $1 AND withdrawn_at IS NOT NULL",
     )
     .bind(user_id)
     .execute(&mut *conn)

@@ -83,6 +83,7 @@ pub(super) async fn load_threads(
                         author_is_staff,
                         body,
                         removed,
+                        withdrawn: withdrawn_at.is_some(),
                         created_at: created_at.clone(),
                     });
                 }
@@ -174,9 +175,11 @@ pub async fn comments_by(
         outcome: Option<String>,
         review_public: i64,
         hidden_reason: Option<String>,
+        withdrawn_at: Option<String>,
     }
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT c.id, p.slug, v.title, c.body, c.created_at, r.outcome, v.review_public, c.hidden_reason
+        "SELECT c.id, p.slug, v.title, c.body, c.created_at, r.outcome, v.review_public, c.hidden_reason,
+                c.withdrawn_at
          FROM policy_comments c
          JOIN policy_versions v ON v.id = c.version_id
          JOIN policies p ON p.id = v.policy_id
@@ -198,6 +201,7 @@ pub async fn comments_by(
             outcome: row.outcome,
             public: row.review_public != 0,
             removed: row.hidden_reason.is_some(),
+            withdrawn: row.withdrawn_at.is_some(),
         })
         .collect())
 }

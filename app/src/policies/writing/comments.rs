@@ -285,6 +285,10 @@ pub struct AnswerForm {
     /// `queue` when sent from the answer queue, which it goes back to.
     #[garde(skip)]
     from: String,
+    /// How many times the comment had been edited when the form was made: an answer to
+    /// text its author has changed since is refused, to be read again.
+    #[garde(skip)]
+    edits: String,
 }
 
 /// Moves garde's messages to the fields of one thread's form (`outcome-7`, `answer-7`).
@@ -345,6 +349,26 @@ pub async fn answer(
                     .await?;
             if public != Some(0) {
                 return Err(Refusal::conflict(format!("answer-{comment_id}"), PUBLISHED));
+            }
+            // The author may have withdrawn or changed it since the form was made.
+            let (hidden, edits): (Option<String>, i64) = sqlx::query_as(
+                "SELECT c.hidden_reason, (SELECT COUNT(*) FROM policy_comment_edits e WHERE e.comment_id = c.id)
+                 FROM policy_comments c WHERE c.id = $1",
+            )
+            .bind(comment_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if hidden.is_some() {
+                return Err(Refusal::conflict(
+                    format!("answer-{comment_id}"),
+                    "This comment has been withdrawn or removed since you opened it, so it needs no answer",
+                ));
+            }
+            if form.edits.parse::<i64>().is_ok_and(|seen| seen != edits) {
+                return Err(Refusal::conflict(
+                    format!("answer-{comment_id}"),
+                    "Its author changed this comment after you opened it: read it again above, then answer",
+                ));
             }
             sqlx::query(
                 "INSERT INTO policy_responses (comment_id, outcome, body, responder_id, responded_at)

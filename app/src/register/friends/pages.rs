@@ -207,8 +207,8 @@ fn OwnViewForm(reference: String, own: Option<OwnView>) -> impl IntoView {
     };
     view! {
         <h3 id="your-view">{heading}</h3>
-        <crate::forms::ErrorSummary form="friends-view" />
         <form method="post" action=format!("/actions/{reference}/friends-view") novalidate data-test="friends-view-form" data-unsaved-warning="">
+            <crate::forms::IdempotencyKey form="friends-view" />
             <div class="nhsuk-form-group" class:nhsuk-form-group--error=opinion_error.is_some()>
                 <fieldset class="nhsuk-fieldset" aria-describedby=opinion_error.is_some().then_some("opinion-error")>
                     <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Do you agree with the status we give this recommendation?"</legend>
