@@ -62,6 +62,7 @@ pub fn form_routes() -> Vec<crate::accounts::FormRoute> {
         FormRoute::post("/actions/{reference}/unfollow", Holder(P::ManageOwnAccount), "/actions/{reference}", follows::ssr::unfollow),
         FormRoute::post("/actions/{reference}/friends-view", Holder(P::GiveViewOnRecommendations), "/actions/{reference}", friends::ssr::give_view).keeping_text(),
         FormRoute::post("/actions/{reference}/friends-views/{id}/answer", Holder(P::RecordStatusChanges), "/actions/{reference}", friends::ssr::answer_view).keeping_text(),
+        FormRoute::post("/actions/{reference}/friends-views/{id}/remove", Holder(P::RecordStatusChanges), "/actions/{reference}", friends::ssr::remove_reason),
         FormRoute::post("/admin/engagements/new", Holder(P::RecordStatusChanges), "/admin/engagements/new", editing::engagements::create).keeping_text(),
         FormRoute::post("/admin/engagements/{key}", Holder(P::RecordStatusChanges), "/admin/engagements/{key}", editing::engagements::update).keeping_text(),
         FormRoute::post("/admin/actions/new", Holder(P::RecordStatusChanges), "/admin/actions/new", editing::recommendations::create).keeping_text(),

@@ -307,6 +307,7 @@ pub fn RecommendationPage() -> impl IntoView {
                 <crate::forms::DoneNotice notices=super::NOTICES />
                 <crate::forms::ErrorSummary form="friends-view" />
                 <crate::forms::ErrorSummary form="view-answer" />
+                <crate::forms::ErrorSummary form="view-removal" />
                 <span class="nhsuk-caption-l">{format!("Recommendation {} · {}", row.reference, row.engagement_name)}</span>
                 <h1 data-test="recommendation-title">{row.title.clone()}</h1>
                 {crate::accounts::viewer_now()

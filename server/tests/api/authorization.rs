@@ -50,6 +50,11 @@ const ROUTES: &[(&str, &str, &[Who])] = &[
         "/actions/{reference}/friends-views/{id}/answer",
         STAFF,
     ),
+    (
+        "POST",
+        "/actions/{reference}/friends-views/{id}/remove",
+        STAFF,
+    ),
     ("GET", "/account/export.json", SIGNED_IN),
     ("POST", "/admin/users/invite", STAFF),
     ("POST", "/admin/invites/{id}/resend", STAFF),

@@ -452,3 +452,54 @@ async fn a_critical_friends_views_are_in_their_data_export() {
     assert_eq!(export["critical_friend_views"][0]["recommendation"], "SH-2");
     assert_eq!(export["critical_friend_views"][0]["reason"], "Half done.");
 }
+
+#[tokio::test]
+async fn staff_take_a_reason_off_the_page_and_the_view_still_counts() {
+    let app = spawn_app().await;
+    let (friend, _) = app.signed_in(Role::CriticalFriend).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    give(
+        &friend,
+        "PP-3",
+        &[
+            ("opinion", "disagree"),
+            (
+                "reason",
+                "My neighbour Mrs Example at 4 High Street was refused.",
+            ),
+        ],
+    )
+    .await;
+    let id = app.scalar_i64("SELECT MAX(id) FROM friend_views").await;
+    let path = format!("/actions/PP-3/friends-views/{id}/remove");
+    // A critical friend cannot; staff need a published reason.
+    assert_eq!(friend.post(&path, &[("reason", "x")]).await.status, 403);
+    let empty = editor.post(&path, &[("reason", "")]).await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(
+        empty.field_errors(),
+        ["Enter why the reason is removed: readers see it in its place"]
+    );
+    let removed = editor
+        .post(&path, &[("reason", "It named a member of the public.")])
+        .await;
+    assert_eq!(removed.status, 303, "{:?}", removed.field_errors());
+    let page = app.get("/actions/PP-3").await.body;
+    assert!(
+        !page.contains("Mrs Example"),
+        "the reason is never shown again"
+    );
+    assert!(page.contains("Reason removed by the PPIE team: </em>It named a member of the public."));
+    assert!(
+        page.contains("0 agree, 0 partly agree, 1 disagree"),
+        "the view still counts"
+    );
+    assert_eq!(editor.post(&path, &[("reason", "Again")]).await.status, 409);
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'recommendation.friends-view-reason-removed'"
+        )
+        .await,
+        1
+    );
+}

@@ -749,6 +749,8 @@ async fn the_data_export_covers_every_column_that_holds_personal_data() {
         "friend_views.status_seq",
         "friend_views.given_on",
         "friend_view_answers.view_id",
+        // The PPIE team's removals of reasons: their published reason, who and when.
+        "friend_view_removals",
         "friend_view_answers.responder_id",
         "friend_view_answers.answered_on",
         "follows.user_id",

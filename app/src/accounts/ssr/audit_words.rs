@@ -103,6 +103,9 @@ pub fn word(
                 "recommendation.details-changed" => "changed the values, priorities or evidence of",
                 "recommendation.friends-view-given" => "gave a critical friend’s view of",
                 "recommendation.friends-view-answered" => "answered a critical friend’s view of",
+                "recommendation.friends-view-reason-removed" => {
+                    "removed the reason of a critical friend’s view of"
+                }
                 _ => "changed",
             };
             worded(

@@ -30,6 +30,8 @@ pub const OPINION_KEYS: [&str; 3] = ["agree", "partly", "disagree"];
 pub const REASON_MAX: usize = 500;
 /// The longest answer by the PPIE team, in characters.
 pub const ANSWER_MAX: usize = 1_000;
+/// The longest published reason for taking a view's reason off the page, in characters.
+pub const REMOVAL_MAX: usize = 300;
 
 /// What the section says after its forms worked (`?done=`), shown in the section itself,
 /// where the browser lands (`#friends-view`).
@@ -41,6 +43,10 @@ pub const NOTICES: crate::forms::Notices = &[
     (
         "view-answered",
         "The answer has been saved and shows under the view.",
+    ),
+    (
+        "view-reason-removed",
+        "The reason has been taken off the page. Your reason for removing it shows in its place.",
     ),
 ];
 
@@ -109,6 +115,8 @@ pub struct FriendView {
     /// The SDE changed the status after this view was given.
     pub before_latest_change: bool,
     pub answer: Option<ViewAnswer>,
+    /// Why the PPIE team took the reason off the page (then `reason` is empty).
+    pub removed: Option<String>,
 }
 
 /// Every view of one recommendation: the current ones (newest first) and the earlier ones

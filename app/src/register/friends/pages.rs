@@ -118,12 +118,14 @@ fn ViewItem(view: FriendView, reference: String, staff: bool) -> impl IntoView {
         given_on,
         before_latest_change,
         answer,
+        removed,
     } = view;
     let tag = match opinion.as_str() {
         "agree" => "nhsuk-tag nhsuk-tag--green",
         "partly" => "nhsuk-tag nhsuk-tag--yellow",
         _ => "nhsuk-tag nhsuk-tag--red",
     };
+    let reference_for_removal = reference.clone();
     let answer_form = staff.then(|| {
         let field = format!("answer-{id}");
         let mine = feedback("view-answer").filter(|f| f.value("view") == Some(id.to_string()));
@@ -160,6 +162,33 @@ fn ViewItem(view: FriendView, reference: String, staff: bool) -> impl IntoView {
             </details>
         }
     });
+    // Staff may take a reason off the page (it named a patient, say); the view still counts.
+    let removal_form = (staff && removed.is_none() && !reason.is_empty()).then(|| {
+        let field = format!("remove-{id}");
+        let mine = feedback("view-removal").filter(|f| f.value("view") == Some(id.to_string()));
+        let error = mine.as_ref().and_then(|f| f.error_for(&field));
+        let typed = mine.as_ref().and_then(|f| f.value("reason")).unwrap_or_default();
+        view! {
+            <details class="nhsuk-details candour-thread__form" open=mine.is_some()>
+                <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Remove this reason from the page"</span></summary>
+                <div class="nhsuk-details__text">
+                    <form method="post" action=format!("/actions/{reference_for_removal}/friends-views/{id}/remove") novalidate data-test="view-removal-form">
+                        <TextArea
+                            id=field
+                            name="reason"
+                            label="Why it is removed"
+                            hint="Readers see this in its place. The view itself still counts."
+                            error=error
+                            value=typed
+                            rows=2
+                            max=super::REMOVAL_MAX
+                        />
+                        <button class="nhsuk-button nhsuk-button--warning" type="submit" data-test="remove-view-reason">"Remove the reason"</button>
+                    </form>
+                </div>
+            </details>
+        }
+    });
     view! {
         <li class="candour-views__item" id=format!("view-{id}") data-test="friends-view">
             <p class="nhsuk-u-margin-bottom-1">
@@ -171,6 +200,11 @@ fn ViewItem(view: FriendView, reference: String, staff: bool) -> impl IntoView {
                 })}
             </p>
             {(!reason.is_empty()).then(|| view! { <p class="candour-prewrap nhsuk-u-margin-bottom-1">{reason}</p> })}
+            {removed.clone().map(|why| view! {
+                <p class="candour-meta nhsuk-u-margin-bottom-1" data-test="view-reason-removed">
+                    <em>"Reason removed by the PPIE team: "</em>{why}
+                </p>
+            })}
             {answer.map(|a| view! {
                 <div class="candour-views__answer" data-test="view-answer">
                     <p class="nhsuk-body-s nhsuk-u-margin-bottom-1"><strong>{format!("The SDE’s answer, {}", display_date(&a.answered_on))}</strong></p>
@@ -178,6 +212,7 @@ fn ViewItem(view: FriendView, reference: String, staff: bool) -> impl IntoView {
                 </div>
             })}
             {answer_form}
+            {removal_form}
         </li>
     }
 }

@@ -75,6 +75,7 @@ type ViewRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 /// Every view of the recommendation `reference` (its current views newest first, then the
@@ -95,10 +96,11 @@ pub async fn views_of(
     };
     let rows: Vec<ViewRow> = sqlx::query_as(
         "SELECT fv.id, fv.author_id, fv.opinion, fv.reason, fv.show_name, u.display_name,
-                fv.status_seq, fv.given_on, a.body, a.answered_on
+                fv.status_seq, fv.given_on, a.body, a.answered_on, rm.reason AS removed
          FROM friend_views fv
          JOIN users u ON u.id = fv.author_id
          LEFT JOIN friend_view_answers a ON a.view_id = fv.id
+         LEFT JOIN friend_view_removals rm ON rm.view_id = fv.id
          WHERE fv.recommendation_id = $1
          ORDER BY fv.id DESC",
     )
@@ -107,8 +109,19 @@ pub async fn views_of(
     .await?;
     let mut views = FriendsViews::default();
     let mut seen = std::collections::HashSet::new();
-    for (view_id, author_id, opinion, reason, show_name, name, seq, given_on, body, answered_on) in
-        rows
+    for (
+        view_id,
+        author_id,
+        opinion,
+        reason,
+        show_name,
+        name,
+        seq,
+        given_on,
+        body,
+        answered_on,
+        removed,
+    ) in rows
     {
         let view = FriendView {
             id: view_id,
@@ -118,7 +131,13 @@ pub async fn views_of(
                 "A critical friend".to_owned()
             },
             opinion,
-            reason,
+            // A removed reason never leaves the database again.
+            reason: if removed.is_some() {
+                String::new()
+            } else {
+                reason
+            },
+            removed,
             given_on,
             before_latest_change: seq < latest_seq,
             answer: body
@@ -321,6 +340,83 @@ pub async fn answer_view(
                     record_id: reference.clone(),
                     before: before.unwrap_or_default(),
                     after: form.body.clone(),
+                })
+            })
+        })
+        .await
+}
+
+#[derive(Debug, Default, Deserialize, garde::Validate)]
+#[serde(default)]
+pub struct RemovalForm {
+    /// Its message goes beside this view's box (`remove-{id}`): set by hand.
+    #[garde(skip)]
+    #[serde(deserialize_with = "trimmed")]
+    reason: String,
+}
+
+/// The PPIE team takes a view's reason off the page (it named a patient, say), with a
+/// published reason shown in its place; the view still counts. Audited.
+pub async fn remove_reason(
+    State(state): State<AppState>,
+    Path((reference, view_id)): Path<(String, i64)>,
+    SignedIn(viewer): SignedIn,
+    request: Request,
+) -> Answer {
+    let reference = reference.to_uppercase();
+    let Posted {
+        form, mut reply, ..
+    } = read::<RemovalForm>(request, "view-removal", format!("/actions/{reference}")).await;
+    let field = format!("remove-{view_id}");
+    reply.keep_value("view", view_id.to_string());
+    if let Err(error) = text(
+        "Enter why the reason is removed: readers see it in its place",
+        super::REMOVAL_MAX,
+        "The reason for removing it",
+    )(&form.reason, &())
+    {
+        reply.error(&field, error.message().to_string());
+    }
+    let reply = reply.mistakes(&state).await?;
+    reply
+        .write(&state, viewer.actor(), "view-reason-removed", async |tx| {
+            let found: Option<(i64, Option<String>)> = sqlx::query_as(
+                "SELECT fv.id, rm.reason FROM friend_views fv
+                 JOIN recommendations r ON r.id = fv.recommendation_id
+                 LEFT JOIN friend_view_removals rm ON rm.view_id = fv.id
+                 WHERE fv.id = $1 AND r.reference = $2",
+            )
+            .bind(view_id)
+            .bind(&reference)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match found {
+                None => return Err(Refusal::NotFound),
+                Some((_, Some(_))) => {
+                    return Err(Refusal::conflict(
+                        field.clone(),
+                        "This reason has already been removed",
+                    ))
+                }
+                Some(_) => {}
+            }
+            sqlx::query(
+                "INSERT INTO friend_view_removals (view_id, reason, removed_by, removed_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(view_id)
+            .bind(&form.reason)
+            .bind(viewer.id)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            Ok(Written {
+                to: Some(format!("/actions/{reference}#view-{view_id}")),
+                ..Written::public(Change {
+                    action: "recommendation.friends-view-reason-removed",
+                    record_kind: "recommendation",
+                    record_id: reference.clone(),
+                    before: format!("view {view_id}"),
+                    after: form.reason.clone(),
                 })
             })
         })
