@@ -31,13 +31,15 @@ use lru::LruCache;
 /// all for a register page): the least recently used goes first.
 const CAPACITY: usize = 2_000;
 
-/// Headers a kept page is sent with (the ones `security_headers` adds come on top).
-const KEPT_HEADERS: [header::HeaderName; 5] = [
-    header::CONTENT_TYPE,
-    header::CONTENT_SECURITY_POLICY,
-    header::ETAG,
-    header::CACHE_CONTROL,
-    header::VARY,
+/// Headers of a rendered page that are not kept with it: they belong to one response (the
+/// rest — type, validators, caching, and the security headers the layers inside this one
+/// add from the server's settings — are sent again with every kept copy).
+const NOT_KEPT: [header::HeaderName; 5] = [
+    header::DATE,
+    header::SET_COOKIE,
+    header::CONTENT_LENGTH,
+    header::CONTENT_ENCODING,
+    header::TRANSFER_ENCODING,
 ];
 
 /// The kept pages, by address (path and query).
@@ -131,11 +133,9 @@ pub async fn cached_pages(State(state): State<AppState>, request: Request, next:
     let Ok((brotli, gzip)) = compressed else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    let mut headers = HeaderMap::new();
-    for name in KEPT_HEADERS {
-        if let Some(value) = parts.headers.get(&name) {
-            headers.insert(name, value.clone());
-        }
+    let mut headers = parts.headers.clone();
+    for name in NOT_KEPT {
+        headers.remove(name);
     }
     let kept = Kept {
         version,
@@ -221,7 +221,14 @@ impl Encoding {
 /// `validators::public_pages` made stable and validated (it has an `ETag`), not `no-store`,
 /// and holding no form's one-time key (each person must get their own).
 fn keepable(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> bool {
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     status == StatusCode::OK
+        && html
+        // Kept as it was rendered, then compressed here: never a file already compressed.
+        && !headers.contains_key(header::CONTENT_ENCODING)
         && headers.contains_key(header::ETAG)
         && !crate::validators::is_private(headers)
         && !contains(body, b"name=\"idempotency_key\"")
@@ -261,8 +268,21 @@ mod tests {
     fn only_stable_public_pages_without_a_one_time_key_are_kept() {
         let mut headers = HeaderMap::new();
         headers.insert(header::ETAG, HeaderValue::from_static("\"a\""));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
         let page = b"<form><input name=\"q\"></form>";
         assert!(keepable(StatusCode::OK, &headers, page));
+        let mut compressed = headers.clone();
+        compressed.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+        assert!(
+            !keepable(StatusCode::OK, &compressed, page),
+            "a compressed file"
+        );
+        let mut file = headers.clone();
+        file.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css"));
+        assert!(!keepable(StatusCode::OK, &file, page), "not a page");
         let with_key = b"<input type=\"hidden\" name=\"idempotency_key\" value=\"k\">";
         assert!(!keepable(StatusCode::OK, &headers, with_key));
         assert!(!keepable(StatusCode::NOT_FOUND, &headers, page));

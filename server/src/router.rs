@@ -61,11 +61,6 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(crate::validators::public_pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::page_cache::cached_pages,
-        ))
-        .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
             bounded_bodies,
         ))
         .layer(TimeoutLayer::with_status_code(
@@ -81,6 +76,15 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
+        // A kept page is answered here, before every layer above, with the headers those
+        // layers gave it when it was made (they depend on nothing but the page and the
+        // server's settings); compression sits outside it, for everything not kept (a
+        // kept page is already compressed, so it passes through).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_cache::cached_pages,
+        ))
+        .layer(CompressionLayer::new())
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -196,3 +196,34 @@ async fn a_change_made_by_another_instance_reaches_kept_pages_soon_after() {
         "the change made elsewhere never reached the kept page"
     );
 }
+
+#[tokio::test]
+async fn a_kept_page_has_every_security_header_of_the_page_it_was_kept_from() {
+    let app = spawn_app().await;
+    let first = fetch(&app, "/reports", &[("accept-encoding", "br")]).await;
+    let kept = fetch(&app, "/reports", &[("accept-encoding", "br")]).await;
+    for name in [
+        "content-security-policy",
+        "x-frame-options",
+        "x-content-type-options",
+        "referrer-policy",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+        "etag",
+        "cache-control",
+        "content-type",
+        "content-encoding",
+    ] {
+        assert!(!header(&first, name).is_empty(), "{name} missing");
+        assert_eq!(header(&first, name), header(&kept, name), "{name}");
+    }
+    assert!(header(&first, "vary")
+        .to_lowercase()
+        .contains("accept-encoding"));
+    assert!(first.headers().get("set-cookie").is_none());
+    // What is not a kept page is still compressed on the way out (open data), and the
+    // site's files are still sent as stored.
+    let json = fetch(&app, "/actions.json", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(header(&json, "content-encoding"), "gzip");
+    assert_eq!(header(&json, "x-frame-options"), "DENY");
+}
