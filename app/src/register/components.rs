@@ -118,7 +118,7 @@ pub fn ProgressSummary(
         <div class="candour-progress" data-test="progress-summary">
             <p class="nhsuk-body-l">
                 <strong>{closed}</strong>" of "<strong>{total}</strong>
-                " recommendations have reached a final decision (done, partly done or not taken forward)."
+                {decided_words(closed, total)}
             </p>
             <div class="candour-bar" aria-hidden="true">{segments}</div>
             <ul class="candour-legend">{items}</ul>
@@ -158,6 +158,20 @@ pub fn RecentChanges(changes: Vec<StatusChangeItem>) -> impl IntoView {
         </ol>
     }
     .into_any()
+}
+
+/// The rest of "3 of 75 recommendations have reached a final decision", agreeing with the
+/// numbers ("1 of 1 recommendation has reached …").
+fn decided_words(closed: i64, total: i64) -> String {
+    format!(
+        " {} {} reached a final decision (done, partly done or not taken forward).",
+        if total == 1 {
+            "recommendation"
+        } else {
+            "recommendations"
+        },
+        if closed == 1 { "has" } else { "have" },
+    )
 }
 
 /// A list of recommendations as a table (columns stack on small screens).
@@ -232,6 +246,16 @@ mod tests {
             assert_eq!(result.iter().sum::<i64>(), 100, "{counts:?} -> {result:?}");
         }
         assert_eq!(shares(&[0, 0]), vec![0, 0]);
+    }
+
+    #[test]
+    fn the_progress_sentence_agrees_with_its_numbers() {
+        assert_eq!(
+            super::decided_words(1, 1),
+            " recommendation has reached a final decision (done, partly done or not taken forward)."
+        );
+        assert!(super::decided_words(3, 75).starts_with(" recommendations have reached"));
+        assert!(super::decided_words(1, 75).starts_with(" recommendations has reached"));
     }
 
     #[test]
