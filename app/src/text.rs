@@ -153,6 +153,22 @@ pub fn csv_text(cell: &str) -> &str {
 /// `’ “ ” —` show as `â€™`). Readers of Candour's CSV skip it.
 pub const UTF8_BOM: &str = "\u{FEFF}";
 
+/// A CSV document for people to open in a spreadsheet: [`UTF8_BOM`], the `header`, then the
+/// rows, every cell through [`csv_cell`] so none runs as a formula (OWASP, CSV injection).
+#[cfg(feature = "ssr")]
+pub fn spreadsheet_csv<R, C>(header: &[&str], rows: R) -> anyhow::Result<String>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = String>,
+{
+    let mut writer = csv::Writer::from_writer(UTF8_BOM.as_bytes().to_vec());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row.into_iter().map(|cell| csv_cell(&cell).into_owned()))?;
+    }
+    Ok(String::from_utf8(writer.into_inner()?)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +205,14 @@ mod tests {
         }
         assert_eq!(csv_cell("Plain words"), "Plain words");
         assert_eq!(csv_text("'quoted on purpose"), "'quoted on purpose");
+    }
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn a_spreadsheet_csv_starts_with_the_mark_and_guards_every_cell() {
+        let text =
+            spreadsheet_csv(&["a", "b"], [vec!["=1+1".to_owned(), "plain".to_owned()]]).unwrap();
+        assert_eq!(text, "\u{FEFF}a,b\n'=1+1,plain\n");
     }
 
     #[test]

@@ -75,11 +75,18 @@ fn Queue(queue: AnswerQueue) -> impl IntoView {
         <DoneNotice notices=super::NOTICES />
         <ErrorSummary form="answer" />
         <h1>"Comments to answer"</h1>
-        <p class="nhsuk-lede-text">
-            {format!("{}, version {}. ", queue.title, queue.version)}
-            <a href=format!("/review/{slug}")>"Read the whole draft with every discussion"</a>
-        </p>
+        {if queue.version == 0 {
+            view! { <p class="nhsuk-lede-text">{format!("{} has not been open for review yet.", queue.title)}</p> }.into_any()
+        } else {
+            view! {
+                <p class="nhsuk-lede-text">
+                    {format!("{}, version {}. ", queue.title, queue.version)}
+                    <a href=format!("/review/{slug}")>"Read the whole draft with every discussion"</a>
+                </p>
+            }.into_any()
+        }}
         <p data-test="queue-count">{match (count, queue.review_public) {
+            (_, _) if queue.version == 0 => "No comments yet: they come once the policy is open for review.".to_owned(),
             (_, true) => "This review has been published with its answers: nothing is waiting.".to_owned(),
             (0, false) => "Every comment has an answer. Publishing the policy publishes them with it.".to_owned(),
             (1, false) => "1 comment is waiting for an answer, oldest first.".to_owned(),

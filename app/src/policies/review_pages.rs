@@ -449,6 +449,9 @@ fn ThreadForms(
                         <button class="nhsuk-button nhsuk-button--secondary" type="submit" data-test="save-edit">"Save the change"</button>
                     </form>
                     <form method="post" action=format!("/review/{slug_for_edit}/comments/{id}/withdraw") class="candour-inline-form">
+                        // A double click on "Yes, withdraw it" withdraws once and lands on the
+                        // same page, not on "already withdrawn".
+                        <crate::forms::IdempotencyKey form="edit" one_of_many=true />
                         <button class="nhsuk-button nhsuk-button--warning" type="submit" data-test="withdraw">"Withdraw your comment"</button>
                     </form>
                 </div>

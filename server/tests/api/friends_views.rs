@@ -502,4 +502,33 @@ async fn staff_take_a_reason_off_the_page_and_the_view_still_counts() {
         .await,
         1
     );
+    // The same form sent twice (its one-time key) lands where the first did.
+    let (other, _) = app.signed_in(Role::CriticalFriend).await;
+    give(
+        &other,
+        "PP-3",
+        &[
+            ("opinion", "partly"),
+            ("reason", "Call 07700 900123 for details."),
+        ],
+    )
+    .await;
+    let second = app.scalar_i64("SELECT MAX(id) FROM friend_views").await;
+    let path = format!("/actions/PP-3/friends-views/{second}/remove");
+    let key = ("idempotency_key", "fedcba9876543210fedcba9876543210");
+    let first = editor
+        .post(&path, &[("reason", "It gave a phone number."), key])
+        .await;
+    let repeat = editor
+        .post(&path, &[("reason", "It gave a phone number."), key])
+        .await;
+    assert_eq!(first.status, 303);
+    assert_eq!(repeat.status, 303);
+    assert_eq!(repeat.location, format!("/actions/PP-3#view-{second}"));
+    assert!(first.location.ends_with(&format!("#view-{second}")));
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM friend_view_removals")
+            .await,
+        2
+    );
 }

@@ -165,6 +165,28 @@ async fn staff_answer_from_a_queue_of_unanswered_comments_oldest_first() {
 pub async fn staff_answer_from_a_queue_of_unanswered_comments_oldest_first_on(app: &TestApp) {
     let (editor, friend, id) = policy_in_review(app).await;
     let queue = format!("/admin/policies/{id}/answers");
+    // A policy never open for review has no discussion to link to.
+    let created = editor
+        .post(
+            "/admin/policies/new",
+            &[
+                ("title", "Never reviewed"),
+                ("slug", "never-reviewed"),
+                ("summary", "A draft."),
+                ("body", "One paragraph."),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{:?}", created.field_errors());
+    let draft_queue = editor
+        .get(&format!(
+            "{}/answers",
+            created.location.split('?').next().unwrap()
+        ))
+        .await
+        .body;
+    assert!(draft_queue.contains("has not been open for review yet"));
+    assert!(!draft_queue.contains("href=\"/review/never-reviewed\""));
     assert!(editor
         .get(&queue)
         .await
@@ -297,8 +319,14 @@ pub async fn authors_edit_or_withdraw_their_comment_until_it_is_answered_on(app:
     let asked = friend.post(&withdraw, &[]).await;
     assert_eq!(asked.status, 200);
     assert!(asked.body.contains("Withdraw your comment?"));
-    let withdrawn = friend.post(&withdraw, &[("confirmed", "yes")]).await;
+    // The confirmation's button pressed twice (no JavaScript to stop it) withdraws once and
+    // lands on the same page both times.
+    let key = ("idempotency_key", "0123456789abcdef0123456789abcdef");
+    let withdrawn = friend.post(&withdraw, &[("confirmed", "yes"), key]).await;
     assert_eq!(withdrawn.status, 303);
+    let again = friend.post(&withdraw, &[("confirmed", "yes"), key]).await;
+    assert_eq!(again.status, 303);
+    assert_eq!(again.location, withdrawn.location);
     let page = editor.get("/review/trial-policy").await.body;
     assert!(page.contains("Withdrawn by its author."));
     assert!(

@@ -226,40 +226,36 @@ pub async fn csv(db: &Database, filter: &AuditFilter) -> anyhow::Result<String> 
     select.push(" ORDER BY a.id");
     let rows = select.fetch_all::<EntryRow>(db.pool()).await?;
     let names = names(db).await?;
-    // A byte-order mark for Excel, and cells that would run as formulas written as text
-    // (a display name is chosen by its owner).
-    let mut writer = csv::Writer::from_writer(crate::text::UTF8_BOM.as_bytes().to_vec());
-    writer.write_record([
-        "id",
-        "at",
-        "actor",
-        "actor_role",
-        "action",
-        "record_kind",
-        "record_id",
-        "what_happened",
-        "before",
-        "after",
-    ])?;
-    for row in rows {
+    // A display name is chosen by its owner: every cell is guarded.
+    let rows = rows.into_iter().map(|row| {
         let e = entry(row, &names);
         let what_happened = format!("{} {}", e.did, e.record);
-        writer.write_record(
-            [
-                e.id.to_string(),
-                e.at,
-                e.actor,
-                e.actor_role,
-                e.action,
-                e.record_kind,
-                e.record_id,
-                what_happened,
-                e.before,
-                e.after,
-            ]
-            .iter()
-            .map(|cell| crate::text::csv_cell(cell).into_owned()),
-        )?;
-    }
-    Ok(String::from_utf8(writer.into_inner()?)?)
+        [
+            e.id.to_string(),
+            e.at,
+            e.actor,
+            e.actor_role,
+            e.action,
+            e.record_kind,
+            e.record_id,
+            what_happened,
+            e.before,
+            e.after,
+        ]
+    });
+    crate::text::spreadsheet_csv(
+        &[
+            "id",
+            "at",
+            "actor",
+            "actor_role",
+            "action",
+            "record_kind",
+            "record_id",
+            "what_happened",
+            "before",
+            "after",
+        ],
+        rows,
+    )
 }

@@ -61,21 +61,12 @@ pub async fn review_csv(db: &Database, slug: &str, number: i64) -> anyhow::Resul
             .remove(&version.id)
             .unwrap_or_default(),
     );
-    // A byte-order mark for Excel, and cells that would run as formulas written as text
-    // (display names and comments are anyone's words).
-    let mut writer = csv::Writer::from_writer(crate::text::UTF8_BOM.as_bytes().to_vec());
-    writer.write_record(COLUMNS)?;
-    let mut write = |cells: [String; 14]| {
-        writer.write_record(
-            cells
-                .iter()
-                .map(|cell| crate::text::csv_cell(cell).into_owned()),
-        )
-    };
+    // Display names and comments are anyone's words: every cell is guarded.
+    let mut rows: Vec<[String; 14]> = Vec::new();
     for thread in threads {
         let paragraph = thread.paragraph.map(|n| n.to_string()).unwrap_or_default();
         let response = thread.response.clone();
-        write([
+        rows.push([
             number.to_string(),
             thread.id.to_string(),
             String::new(),
@@ -102,9 +93,9 @@ pub async fn review_csv(db: &Database, slug: &str, number: i64) -> anyhow::Resul
                 .as_ref()
                 .map(|r| r.responded_at.clone())
                 .unwrap_or_default(),
-        ])?;
+        ]);
         for reply in &thread.replies {
-            write([
+            rows.push([
                 number.to_string(),
                 reply.id.to_string(),
                 thread.id.to_string(),
@@ -119,10 +110,10 @@ pub async fn review_csv(db: &Database, slug: &str, number: i64) -> anyhow::Resul
                 String::new(),
                 String::new(),
                 String::new(),
-            ])?;
+            ]);
         }
     }
-    Ok(Some(String::from_utf8(writer.into_inner()?)?))
+    Ok(Some(crate::text::spreadsheet_csv(&COLUMNS, rows)?))
 }
 
 /// `GET /policies/{slug}/versions/{number}/review.csv`: public once the review is.

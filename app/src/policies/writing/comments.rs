@@ -77,6 +77,13 @@ fn answer_queue_page(policy_id: i64) -> String {
     format!("/admin/policies/{policy_id}/answers")
 }
 
+/// The message for a comment or reply (`what`) over [`COMMENT_MAX`] characters, if it is.
+fn too_long(body: &str, what: &str) -> Option<String> {
+    let length = chars(body);
+    (length > COMMENT_MAX)
+        .then(|| format!("A {what} must be {COMMENT_MAX} characters or fewer (it has {length})"))
+}
+
 /// A comment's place on its page.
 fn at_comment(page: &str, comment: i64) -> String {
     format!("{page}#comment-{comment}")
@@ -168,14 +175,8 @@ pub async fn comment(
     let body = form.body;
     if body.is_empty() {
         reply.error(&field, format!("Enter your {what}"));
-    } else if chars(&body) > COMMENT_MAX {
-        reply.error(
-            &field,
-            format!(
-                "A {what} must be {COMMENT_MAX} characters or fewer (it has {})",
-                chars(&body)
-            ),
-        );
+    } else if let Some(message) = too_long(&body, what) {
+        reply.error(&field, message);
     }
     let reply = reply.mistakes(&state).await?;
     let page = reply.page.clone();
@@ -559,14 +560,8 @@ pub async fn edit(
     let field = format!("edit-{comment_id}");
     if form.body.is_empty() {
         reply.error(&field, "Enter your comment, or withdraw it instead");
-    } else if chars(&form.body) > COMMENT_MAX {
-        reply.error(
-            &field,
-            format!(
-                "A comment must be {COMMENT_MAX} characters or fewer (it has {})",
-                chars(&form.body)
-            ),
-        );
+    } else if let Some(message) = too_long(&form.body, "comment") {
+        reply.error(&field, message);
     }
     let reply = reply.mistakes(&state).await?;
     let to = at_comment(&reply.page, comment_id);

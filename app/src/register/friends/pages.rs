@@ -173,6 +173,7 @@ fn ViewItem(view: FriendView, reference: String, staff: bool) -> impl IntoView {
                 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Remove this reason from the page"</span></summary>
                 <div class="nhsuk-details__text">
                     <form method="post" action=format!("/actions/{reference_for_removal}/friends-views/{id}/remove") novalidate data-test="view-removal-form">
+                        <crate::forms::IdempotencyKey form="view-removal" one_of_many=true />
                         <TextArea
                             id=field
                             name="reason"

@@ -276,6 +276,44 @@ pub async fn give_view(
         .await
 }
 
+/// Reads a staff form about one view of `reference` (uppercased): its fields, and the
+/// reply, which shows the page again with any message beside that view's own box.
+async fn posted_about_view<F>(
+    request: Request,
+    form_name: &str,
+    reference: &str,
+    view_id: i64,
+) -> (F, crate::forms::ssr::Reply)
+where
+    F: serde::de::DeserializeOwned + Default + garde::Validate<Context = ()>,
+{
+    let Posted {
+        form, mut reply, ..
+    } = read::<F>(request, form_name, format!("/actions/{reference}")).await;
+    reply.keep_value("view", view_id.to_string());
+    (form, reply)
+}
+
+/// A staff change to one view, public and audited, going back to the view on its page.
+fn view_change(
+    reference: &str,
+    view_id: i64,
+    action: &'static str,
+    before: String,
+    after: String,
+) -> Written {
+    Written {
+        to: Some(format!("/actions/{reference}#view-{view_id}")),
+        ..Written::public(Change {
+            action,
+            record_kind: "recommendation",
+            record_id: reference.to_owned(),
+            before,
+            after,
+        })
+    }
+}
+
 #[derive(Debug, Default, Deserialize, garde::Validate)]
 #[serde(default)]
 pub struct AnswerForm {
@@ -293,12 +331,9 @@ pub async fn answer_view(
     request: Request,
 ) -> Answer {
     let reference = reference.to_uppercase();
-    let Posted {
-        form, mut reply, ..
-    } = read::<AnswerForm>(request, "view-answer", format!("/actions/{reference}")).await;
+    let (form, mut reply) =
+        posted_about_view::<AnswerForm>(request, "view-answer", &reference, view_id).await;
     let field = format!("answer-{view_id}");
-    // The page shows the message beside this view's box, whichever view it is.
-    reply.keep_value("view", view_id.to_string());
     if let Err(error) = text("Enter the answer", super::ANSWER_MAX, "The answer")(&form.body, &()) {
         reply.error(&field, error.message().to_string());
     }
@@ -332,16 +367,13 @@ pub async fn answer_view(
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            Ok(Written {
-                to: Some(format!("/actions/{reference}#view-{view_id}")),
-                ..Written::public(Change {
-                    action: "recommendation.friends-view-answered",
-                    record_kind: "recommendation",
-                    record_id: reference.clone(),
-                    before: before.unwrap_or_default(),
-                    after: form.body.clone(),
-                })
-            })
+            Ok(view_change(
+                &reference,
+                view_id,
+                "recommendation.friends-view-answered",
+                before.unwrap_or_default(),
+                form.body.clone(),
+            ))
         })
         .await
 }
@@ -364,11 +396,9 @@ pub async fn remove_reason(
     request: Request,
 ) -> Answer {
     let reference = reference.to_uppercase();
-    let Posted {
-        form, mut reply, ..
-    } = read::<RemovalForm>(request, "view-removal", format!("/actions/{reference}")).await;
+    let (form, mut reply) =
+        posted_about_view::<RemovalForm>(request, "view-removal", &reference, view_id).await;
     let field = format!("remove-{view_id}");
-    reply.keep_value("view", view_id.to_string());
     if let Err(error) = text(
         "Enter why the reason is removed: readers see it in its place",
         super::REMOVAL_MAX,
@@ -409,16 +439,13 @@ pub async fn remove_reason(
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            Ok(Written {
-                to: Some(format!("/actions/{reference}#view-{view_id}")),
-                ..Written::public(Change {
-                    action: "recommendation.friends-view-reason-removed",
-                    record_kind: "recommendation",
-                    record_id: reference.clone(),
-                    before: format!("view {view_id}"),
-                    after: form.reason.clone(),
-                })
-            })
+            Ok(view_change(
+                &reference,
+                view_id,
+                "recommendation.friends-view-reason-removed",
+                format!("view {view_id}"),
+                form.reason.clone(),
+            ))
         })
         .await
 }
