@@ -1,31 +1,40 @@
 //! Public pages served from memory: a page anyone signed out sees changes only when the
 //! content version moves (or the day changes: dates such as "overdue" and "printed on"
-//! follow the calendar), so once rendered it is kept, with its brotli and gzip forms, until
-//! then. A request is answered from here without rendering, and with `304` when the
-//! browser already has it.
+//! follow the calendar), so once rendered it is kept, with its brotli and gzip forms (each
+//! made when first asked for), until then. A request is answered from here without
+//! rendering, and with `304` when the browser already has it.
 //!
 //! What is never kept: anything for someone signed in or carrying a session cookie, private
 //! paths (accounts, staff pages, one-time links), answers other than `200`, pages that are
 //! `no-store`, and any page holding a form's one-time key (it must differ for each person).
-//! The content version is read from the database for each request, as the other caches do,
-//! so a change made on any instance shows at once. Search pages are kept only once the
-//! search index has caught up with that version.
+//! The content version is `Database::content_version` (a change made here shows on the
+//! next request, one made on another instance within 100 ms). Search pages are kept only
+//! once the search index has caught up with that version.
+//!
+//! A kept page is answered before the router is asked, so none of the router's layers run
+//! for it: it carries the headers they gave it when it was rendered (they depend only on
+//! the page and the server's settings).
 
 use std::{
+    convert::Infallible,
+    future::Future,
     io::Write as _,
     num::NonZeroUsize,
-    sync::{Arc, Mutex},
+    pin::Pin,
+    sync::{Arc, Mutex, OnceLock},
+    task::{Context, Poll},
+    time::Instant,
 };
 
 use app::state::AppState;
 use axum::{
     body::{Body, Bytes},
-    extract::{Request, State},
+    extract::Request,
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
-    middleware::Next,
     response::Response,
 };
 use lru::LruCache;
+use tower::ServiceExt as _;
 
 /// How many pages are kept (each is the page and its two compressed forms, some 60 KB in
 /// all for a register page): the least recently used goes first.
@@ -68,90 +77,252 @@ impl PageCache {
         (kept.version == version && kept.day == day).then(|| kept.clone())
     }
 
-    fn put(&self, key: String, kept: Kept) {
+    fn put(&self, key: String, kept: Arc<Kept>) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.put(key, Arc::new(kept));
+            entries.put(key, kept);
         }
     }
 }
 
-/// One page as rendered at a content version on a day.
+/// One page as rendered at a content version on a day. Each compressed form is made the
+/// first time a browser asks for it, once, and kept with the page.
 struct Kept {
     version: i64,
     day: String,
     headers: HeaderMap,
     identity: Bytes,
-    brotli: Bytes,
-    gzip: Bytes,
+    brotli: OnceLock<Bytes>,
+    gzip: OnceLock<Bytes>,
 }
 
-/// Serves kept public pages, and keeps the ones rendered for a signed-out `GET`.
-pub async fn cached_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(cache) = state.features.get::<PageCache>().cloned() else {
-        return next.run(request).await;
-    };
-    let cacheable = request.method() == Method::GET
-        && app::accounts::ssr::session_cookie(request.headers()).is_none()
-        && !app::accounts::ssr::is_private_path(request.uri().path());
-    if !cacheable {
-        return next.run(request).await;
+impl Kept {
+    /// The page in `encoding`, compressing it now (off the async threads) if this is the
+    /// first request for that form.
+    async fn body(self: &Arc<Self>, encoding: Encoding) -> Bytes {
+        if encoding == Encoding::Identity {
+            return self.identity.clone();
+        }
+        if let Some(bytes) = self.compressed(encoding).get() {
+            return bytes.clone();
+        }
+        let kept = self.clone();
+        tokio::task::spawn_blocking(move || {
+            kept.compressed(encoding)
+                .get_or_init(|| match encoding {
+                    Encoding::Brotli => Bytes::from(brotli(&kept.identity)),
+                    _ => Bytes::from(gzip(&kept.identity)),
+                })
+                .clone()
+        })
+        .await
+        .unwrap_or_else(|_| self.identity.clone())
     }
-    let Ok(version) = state.db.content_version().await else {
-        return next.run(request).await;
-    };
-    // Search results follow the index, which catches up with a change a moment after the
-    // content version moves: until it has, a search page is rendered and not kept.
-    if request.uri().path().starts_with("/search") {
-        let index = state.features.get::<app::search::index::SearchIndex>();
-        if index.and_then(|index| index.searchable_version()) != Some(version) {
-            return next.run(request).await;
+
+    /// Where the form for `encoding` is kept (gzip's for anything but brotli).
+    fn compressed(&self, encoding: Encoding) -> &OnceLock<Bytes> {
+        match encoding {
+            Encoding::Brotli => &self.brotli,
+            _ => &self.gzip,
         }
     }
-    let day = app::dates::today();
-    let key = request.uri().to_string();
-    let encoding = Encoding::accepted(request.headers());
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    if let Some(kept) = cache.get(&key, version, &day) {
-        return answer(&kept, encoding, if_none_match.as_ref());
+}
+
+/// The whole of Candour as one service: the request log, then kept pages answered before
+/// the router is even asked (no middleware runs for them), then the router for everything
+/// else. Rendered pages a signed-out `GET` may share are kept on the way out.
+#[derive(Clone)]
+pub struct Candour {
+    shared: Arc<Shared>,
+    router: axum::Router,
+}
+
+struct Shared {
+    state: AppState,
+    cache: Option<PageCache>,
+}
+
+impl Candour {
+    /// `router` is `router::build(state)`; the page cache is the `PageCache` in the state's
+    /// features (without one, every request goes to the router).
+    pub fn new(state: AppState, router: axum::Router) -> Self {
+        let cache = state.features.get::<PageCache>().cloned();
+        Self {
+            shared: Arc::new(Shared { state, cache }),
+            router,
+        }
     }
-    let response = next.run(request).await;
-    if response.status() != StatusCode::OK || !response.headers().contains_key(header::ETAG) {
+}
+
+impl tower::Service<Request> for Candour {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let shared = self.shared.clone();
+        let router = self.router.clone();
+        Box::pin(async move {
+            let started = Instant::now();
+            // Only what the log shows is copied, and only when it is written.
+            let logged = tracing::enabled!(tracing::Level::INFO).then(|| {
+                (
+                    request.method().clone(),
+                    crate::router::without_secrets(request.uri().path()),
+                )
+            });
+            let response = shared.respond(router, request).await;
+            if let Some((method, path)) = logged {
+                tracing::info!(
+                    %method,
+                    %path,
+                    status = response.status().as_u16(),
+                    latency_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+                    "request"
+                );
+            }
+            Ok(response)
+        })
+    }
+}
+
+impl Shared {
+    /// A kept page if there is one; otherwise the router's answer, kept when it may be.
+    async fn respond(&self, router: axum::Router, request: Request) -> Response {
+        let Some(cache) = &self.cache else {
+            return route(router, request).await;
+        };
+        let cacheable = request.method() == Method::GET
+            && app::accounts::ssr::session_cookie(request.headers()).is_none()
+            && !app::accounts::ssr::is_private_path(request.uri().path());
+        if !cacheable {
+            return route(router, request).await;
+        }
+        let Ok(version) = self.state.db.content_version().await else {
+            return route(router, request).await;
+        };
+        // Search results follow the index, which catches up with a change a moment after
+        // the content version moves: until it has, a search page is rendered and not kept.
+        if request.uri().path().starts_with("/search") {
+            let index = self.state.features.get::<app::search::index::SearchIndex>();
+            if index.and_then(|index| index.searchable_version()) != Some(version) {
+                return route(router, request).await;
+            }
+        }
+        let day = app::dates::today();
+        let key = request.uri().to_string();
+        let encoding = Encoding::accepted(request.headers());
+        if let Some(kept) = cache.get(&key, version, &day) {
+            return answer(
+                &kept,
+                encoding,
+                request.headers().get(header::IF_NONE_MATCH),
+            )
+            .await;
+        }
+        let accept_encoding = request.headers().get(header::ACCEPT_ENCODING).cloned();
+        let response = router
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|never| match never {});
+        if response.extensions().get::<Shareable>().is_none() {
+            return response;
+        }
+        let (parts, body) = response.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+            return Response::from_parts(parts, Body::empty());
+        };
+        if !keepable(parts.status, &parts.headers, &bytes) {
+            return compressed_as_accepted(
+                Response::from_parts(parts, Body::from(bytes)),
+                accept_encoding,
+            )
+            .await;
+        }
+        let mut headers = parts.headers;
+        for name in NOT_KEPT {
+            headers.remove(name);
+        }
+        let kept = Arc::new(Kept {
+            version,
+            day,
+            headers,
+            identity: bytes,
+            brotli: OnceLock::new(),
+            gzip: OnceLock::new(),
+        });
+        cache.put(key, kept.clone());
+        answer(&kept, encoding, None).await
+    }
+}
+
+/// The router's answer to a request whose answer is not kept here, compressed as the client
+/// accepts (a [`Shareable`] page comes from the router uncompressed).
+async fn route(router: axum::Router, request: Request) -> Response {
+    let accept_encoding = request.headers().get(header::ACCEPT_ENCODING).cloned();
+    let response = router
+        .oneshot(request)
+        .await
+        .unwrap_or_else(|never| match never {});
+    if response.extensions().get::<Shareable>().is_some() {
+        compressed_as_accepted(response, accept_encoding).await
+    } else {
+        response
+    }
+}
+
+/// Marks a page the same for everyone who is signed out (`validators::public_pages` gave it
+/// its `ETag`): the router leaves it uncompressed ([`NotShareable`]), for this cache to keep
+/// as rendered and compress once.
+#[derive(Debug, Clone, Copy)]
+pub struct Shareable;
+
+/// tower-http's compression predicate for the router: everything but [`Shareable`] pages.
+#[derive(Debug, Clone, Copy)]
+pub struct NotShareable;
+
+impl tower_http::compression::Predicate for NotShareable {
+    fn should_compress<B: http_body::Body>(&self, response: &axum::http::Response<B>) -> bool {
+        response.extensions().get::<Shareable>().is_none()
+    }
+}
+
+/// A page that was not kept (it holds a one-time key, or the search index is catching
+/// up), compressed as the router would have compressed it (tower-http's own rules).
+async fn compressed_as_accepted(
+    response: Response,
+    accept_encoding: Option<HeaderValue>,
+) -> Response {
+    let Some(accept_encoding) = accept_encoding else {
         return response;
-    }
-    let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
-        return Response::from_parts(parts, Body::empty());
     };
-    if !keepable(parts.status, &parts.headers, &bytes) {
-        return Response::from_parts(parts, Body::from(bytes));
+    let mut asked = Request::new(Body::empty());
+    asked
+        .headers_mut()
+        .insert(header::ACCEPT_ENCODING, accept_encoding);
+    // Called once, by `oneshot`.
+    let mut response = Some(response);
+    let once = tower::service_fn(move |_: Request| {
+        std::future::ready(Ok::<_, Infallible>(response.take().unwrap_or_default()))
+    });
+    match tower_http::compression::Compression::new(once)
+        .oneshot(asked)
+        .await
+    {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
     }
-    let compressed = tokio::task::spawn_blocking({
-        let bytes = bytes.clone();
-        move || (brotli(&bytes), gzip(&bytes))
-    })
-    .await;
-    let Ok((brotli, gzip)) = compressed else {
-        return Response::from_parts(parts, Body::from(bytes));
-    };
-    let mut headers = parts.headers.clone();
-    for name in NOT_KEPT {
-        headers.remove(name);
-    }
-    let kept = Kept {
-        version,
-        day,
-        headers,
-        identity: bytes,
-        brotli: Bytes::from(brotli),
-        gzip: Bytes::from(gzip),
-    };
-    let response = answer(&kept, encoding, None);
-    cache.put(key, kept);
-    response
 }
 
 /// A kept page: `304` when the browser has it, otherwise in the best encoding it accepts.
-fn answer(kept: &Kept, encoding: Encoding, if_none_match: Option<&HeaderValue>) -> Response {
+async fn answer(
+    kept: &Arc<Kept>,
+    encoding: Encoding,
+    if_none_match: Option<&HeaderValue>,
+) -> Response {
     let mut response = Response::new(Body::empty());
     *response.headers_mut() = kept.headers.clone();
     let etag = kept.headers.get(header::ETAG);
@@ -162,10 +333,11 @@ fn answer(kept: &Kept, encoding: Encoding, if_none_match: Option<&HeaderValue>) 
             return response;
         }
     }
-    let (body, coding) = match encoding {
-        Encoding::Brotli => (kept.brotli.clone(), Some("br")),
-        Encoding::Gzip => (kept.gzip.clone(), Some("gzip")),
-        Encoding::Identity => (kept.identity.clone(), None),
+    let body = kept.body(encoding).await;
+    let coding = match encoding {
+        Encoding::Brotli => Some("br"),
+        Encoding::Gzip => Some("gzip"),
+        Encoding::Identity => None,
     };
     if let Some(coding) = coding {
         response
@@ -292,6 +464,36 @@ mod tests {
         );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         assert!(!keepable(StatusCode::OK, &headers, page));
+    }
+
+    /// A page the router left uncompressed for this cache, but which is not kept (the
+    /// search index is catching up, say), still reaches the browser compressed.
+    #[tokio::test]
+    async fn a_shareable_page_that_is_not_kept_is_compressed_as_accepted() {
+        let page = "<!DOCTYPE html><p>A page.</p>".repeat(100);
+        let router = axum::Router::new().route(
+            "/",
+            axum::routing::get(move || {
+                let page = page.clone();
+                async move {
+                    let mut response = Response::new(Body::from(page));
+                    response.headers_mut().insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/html; charset=utf-8"),
+                    );
+                    response.extensions_mut().insert(Shareable);
+                    response
+                }
+            }),
+        );
+        let mut request = Request::new(Body::empty());
+        request
+            .headers_mut()
+            .insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        let response = route(router.clone(), request).await;
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+        let plain = route(router, Request::new(Body::empty())).await;
+        assert!(!plain.headers().contains_key(header::CONTENT_ENCODING));
     }
 
     #[test]

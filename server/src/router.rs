@@ -1,7 +1,7 @@
 //! Every route in one place: the Leptos pages and server functions, static assets, and the
 //! plain routes that machines read (health, open data, feeds).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use app::{shell, state::AppState, App};
 use axum::{
@@ -14,7 +14,11 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{compression::CompressionLayer, services::ServeDir, timeout::TimeoutLayer};
+use tower_http::{
+    compression::{CompressionLayer, Predicate as _},
+    services::ServeDir,
+    timeout::TimeoutLayer,
+};
 
 /// Largest request body accepted (forms and server function calls are far smaller).
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -76,16 +80,11 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
-        // A kept page is answered here, before every layer above, with the headers those
-        // layers gave it when it was made (they depend on nothing but the page and the
-        // server's settings); compression sits outside it, for everything not kept (a
-        // kept page is already compressed, so it passes through).
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::page_cache::cached_pages,
+        // Kept pages are answered before this router (`page_cache::Candour`), and pages it
+        // may keep leave here uncompressed; everything else is compressed here.
+        .layer(CompressionLayer::new().compress_when(
+            tower_http::compression::DefaultPredicate::new().and(crate::page_cache::NotShareable),
         ))
-        .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
 
@@ -141,22 +140,6 @@ async fn healthz(State(state): State<AppState>) -> Response {
     } else {
         (StatusCode::OK, "ok\n").into_response()
     }
-}
-
-/// One log line per request: method, path, status and latency.
-async fn log_request(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let path = without_secrets(request.uri().path());
-    let response = next.run(request).await;
-    tracing::info!(
-        %method,
-        %path,
-        status = response.status().as_u16(),
-        latency_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
-        "request"
-    );
-    response
 }
 
 /// Every HTML page is sent as the HTML standard allows, whatever stored text holds

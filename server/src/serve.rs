@@ -7,14 +7,20 @@
 
 use std::{future::Future, net::SocketAddr, time::Duration};
 
-use axum::{extract::ConnectInfo, Router};
+use std::convert::Infallible;
+
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Request},
+    response::Response,
+};
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
     server::{conn::auto, graceful::GracefulShutdown},
     service::TowerToHyperService,
 };
 use tokio::net::TcpListener;
-use tower::ServiceExt as _;
+use tower::{Service, ServiceExt as _};
 
 /// How long clients get.
 #[derive(Debug, Clone, Copy)]
@@ -35,14 +41,18 @@ impl Default for Limits {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then drains within `limits.drain`.
-/// Each request carries `ConnectInfo<SocketAddr>` like `into_make_service_with_connect_info`.
-pub async fn serve(
+/// Serves `app` (`page_cache::Candour`, or a bare router) on `listener` until `shutdown`
+/// completes, then drains within `limits.drain`. Each request carries
+/// `ConnectInfo<SocketAddr>` like `into_make_service_with_connect_info`.
+pub async fn serve<S>(
     listener: TcpListener,
-    app: Router,
+    app: S,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) {
+) where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -64,14 +74,15 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = app
-            .clone()
-            .map_request(move |mut request: axum::extract::Request<_>| {
-                request
-                    .extensions_mut()
-                    .insert(ConnectInfo::<SocketAddr>(peer));
-                request
-            });
+        let service =
+            app.clone()
+                .map_request(move |request: hyper::Request<hyper::body::Incoming>| {
+                    let mut request = request.map(Body::new);
+                    request
+                        .extensions_mut()
+                        .insert(ConnectInfo::<SocketAddr>(peer));
+                    request
+                });
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();

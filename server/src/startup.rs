@@ -145,7 +145,7 @@ impl Application {
             .scheduled_email
             .then(|| tokio::spawn(crate::mail::run_jobs(delivery)));
         app::accounts::ssr::passwords::prepare();
-        let app = router::build(self.state);
+        let app = crate::page_cache::Candour::new(self.state.clone(), router::build(self.state));
         crate::serve::serve(self.listener, app, self.limits, shutdown).await;
         refresher.abort();
         sweeper.abort();

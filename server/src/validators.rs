@@ -51,6 +51,7 @@ pub async fn public_pages(request: Request, next: Next) -> Response {
     }
     let tag = entity_tag(page.as_bytes());
     parts.headers.insert(header::ETAG, tag.clone());
+    parts.extensions.insert(crate::page_cache::Shareable);
     // Kept, but asked about each time: a page changes whenever the content does.
     parts
         .headers
