@@ -63,53 +63,71 @@ impl RowRecord {
 // An `as_of` view is judged against its own day, any other against today.
 use crate::accounts::ssr::today;
 
-/// The status of every recommendation either now, or at the end of the `as_of` day, rebuilt
-/// from the append-only history. Joined as `st` with columns recommendation_id, status_key
-/// and status_changed.
-fn push_status_source(sql: &mut Sql, as_of: Option<&str>) {
-    match as_of {
-        // The current status lives on the row itself: a join on the primary key.
-        None => {
-            sql.push("recommendations st ON st.id = r.id");
-        }
-        // The latest change on or before the day, per recommendation (a window function
-        // both SQLite and PostgreSQL run in one pass over the history).
-        Some(day) => {
-            sql.push(
-                "(SELECT recommendation_id, status_key, status_changed FROM
-                    (SELECT sc.recommendation_id, sc.to_status AS status_key,
-                            sc.changed_on AS status_changed,
-                            ROW_NUMBER() OVER (PARTITION BY sc.recommendation_id ORDER BY sc.seq DESC) AS newest
-                     FROM status_changes sc WHERE sc.changed_on <= ",
-            );
-            sql.bind(Bind::Text(day.to_owned()));
-            sql.push(") ranked WHERE newest = 1) st ON st.recommendation_id = r.id");
-        }
+/// The alias the status columns (`status_key`, `status_changed`) are read from: the row
+/// itself now (`r`: no join, so counts and sorts run on `recommendations_status` and
+/// `recommendations_updated` alone), or the history as it stood at the end of `as_of`
+/// (`st`, joined by [`push_status_source`]).
+pub(super) fn status_alias(as_of: Option<&str>) -> &'static str {
+    if as_of.is_some() {
+        "st"
+    } else {
+        "r"
     }
 }
 
-/// Progress shown for a row: none for a decision (a closed status); the recommendation's
-/// own figure while its status is the current one, otherwise the status's default.
-const ROW_COLUMNS: &str = "r.reference, r.title, r.summary, e.key AS engagement_key,
-    e.name AS engagement_name, st.status_key, s.name AS status_name, s.closed, r.raised,
-    st.status_changed AS last_changed,
+/// The status of every recommendation at the end of `day`, rebuilt from the append-only
+/// history: its change with the highest `seq` among those on or before the day. Joined as
+/// `st` with columns recommendation_id, status_key and status_changed. The latest `seq` per
+/// recommendation is a grouped `MAX` read in the order of the `(recommendation_id, seq)`
+/// index (no sort), then one look-up each: some 15 ms at 10,000 recommendations, a quarter
+/// of what a window function took.
+fn push_status_source(sql: &mut Sql, day: &str) {
+    sql.push(
+        "(SELECT sc.recommendation_id, sc.to_status AS status_key, sc.changed_on AS status_changed
+          FROM status_changes sc
+          JOIN (SELECT recommendation_id, MAX(seq) AS seq FROM status_changes
+                WHERE changed_on <= ",
+    );
+    sql.bind(Bind::Text(day.to_owned()));
+    sql.push(
+        " GROUP BY recommendation_id) latest
+            ON latest.recommendation_id = sc.recommendation_id AND latest.seq = sc.seq
+         ) st ON st.recommendation_id = r.id",
+    );
+}
+
+/// The columns of a register row, its status from `st` ([`status_alias`]). Progress shown
+/// for a row: none for a decision (a closed status); the recommendation's own figure while
+/// its status is the current one, otherwise the status's default.
+fn row_columns(st: &str) -> String {
+    format!(
+        "r.reference, r.title, r.summary, e.key AS engagement_key,
+    e.name AS engagement_name, {st}.status_key, s.name AS status_name, s.closed, r.raised,
+    {st}.status_changed AS last_changed,
     CASE WHEN s.closed = 1 THEN NULL
-         WHEN st.status_key = r.status_key AND st.status_changed = r.status_changed
+         WHEN {st}.status_key = r.status_key AND {st}.status_changed = r.status_changed
          THEN COALESCE(r.progress, s.progress) ELSE s.progress END AS progress,
-    CASE WHEN s.closed = 1 THEN NULL ELSE r.target END AS target";
+    CASE WHEN s.closed = 1 THEN NULL ELSE r.target END AS target"
+    )
+}
 
 /// FROM … WHERE … for the register, with every filter but (optionally) the status one.
 fn push_filtered_from(sql: &mut Sql, query: &RegisterQuery, with_status: bool) {
-    sql.push(" FROM recommendations r JOIN ");
-    push_status_source(sql, query.as_of.as_deref());
-    sql.push(
+    let st = status_alias(query.as_of.as_deref());
+    sql.push(" FROM recommendations r");
+    if let Some(day) = query.as_of.as_deref() {
+        sql.push(" JOIN ");
+        push_status_source(sql, day);
+    }
+    sql.push(&format!(
         "
-          JOIN statuses s ON s.key = st.status_key
+          JOIN statuses s ON s.key = {st}.status_key
           JOIN engagements e ON e.id = r.engagement_id
-          WHERE 1 = 1",
-    );
+          WHERE 1 = 1"
+    ));
     if with_status && !query.status.is_empty() {
-        sql.push(" AND st.status_key IN ").bind_list(&query.status);
+        sql.push(&format!(" AND {st}.status_key IN "))
+            .bind_list(&query.status);
     }
     if !query.engagement.is_empty() {
         sql.push(" AND e.key IN ").bind_list(&query.engagement);
@@ -172,11 +190,14 @@ fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-fn order_by(sort: Sort) -> &'static str {
+fn order_by(sort: Sort, as_of: Option<&str>) -> String {
     match sort {
-        Sort::Reference => " ORDER BY e.position, r.number",
-        Sort::Raised => " ORDER BY r.raised DESC, e.position, r.number",
-        Sort::Updated => " ORDER BY st.status_changed DESC, e.position, r.number",
+        Sort::Reference => " ORDER BY e.position, r.number".to_owned(),
+        Sort::Raised => " ORDER BY r.raised DESC, e.position, r.number".to_owned(),
+        Sort::Updated => format!(
+            " ORDER BY {}.status_changed DESC, e.position, r.number",
+            status_alias(as_of)
+        ),
     }
 }
 
@@ -250,9 +271,10 @@ pub async fn all_rows(
     query: &RegisterQuery,
 ) -> Result<Vec<RecommendationRow>, sqlx::Error> {
     let mut sql = Sql::default();
-    sql.push("SELECT ").push(ROW_COLUMNS);
+    sql.push("SELECT ")
+        .push(&row_columns(status_alias(query.as_of.as_deref())));
     push_filtered_from(&mut sql, query, true);
-    sql.push(order_by(query.sort));
+    sql.push(&order_by(query.sort, query.as_of.as_deref()));
     let today = query.as_of.clone().unwrap_or_else(today);
     let rows = sql
         .fetch_all::<RowRecord>(pool)
@@ -283,12 +305,24 @@ pub async fn register_page(
     let options = filter_options(pool).await?;
     validate_query(&query, &options)?;
 
+    // Today's register finds the page's rows first with the narrow columns its indexes hold
+    // (sorting 10,000 ids rather than 10,000 whole rows), then reads them in full (a
+    // "deferred join"). An `as_of` register would rebuild its statuses twice that way.
+    let as_of = query.as_of.as_deref();
+    let order = order_by(query.sort, as_of);
     let mut sql = Sql::default();
-    sql.push("SELECT ").push(ROW_COLUMNS);
+    sql.push("SELECT ").push(&row_columns(status_alias(as_of)));
     push_filtered_from(&mut sql, &query, true);
-    sql.push(order_by(query.sort)).push(" LIMIT ");
-    sql.bind(Bind::Int(PAGE_SIZE)).push(" OFFSET ");
-    sql.bind(Bind::Int((query.page - 1) * PAGE_SIZE));
+    if as_of.is_none() {
+        sql.push(" AND r.id IN (SELECT r.id");
+        push_filtered_from(&mut sql, &query, true);
+        sql.push(&order);
+        push_page(&mut sql, query.page);
+        sql.push(")").push(&order);
+    } else {
+        sql.push(&order);
+        push_page(&mut sql, query.page);
+    }
     let today = query.as_of.clone().unwrap_or_else(today);
     let rows = sql
         .fetch_all::<RowRecord>(pool)
@@ -317,6 +351,14 @@ pub async fn register_page(
     })
 }
 
+/// `LIMIT … OFFSET …` for page `page` (from 1) of [`PAGE_SIZE`] rows.
+fn push_page(sql: &mut Sql, page: i64) {
+    sql.push(" LIMIT ")
+        .bind(Bind::Int(PAGE_SIZE))
+        .push(" OFFSET ");
+    sql.bind(Bind::Int((page - 1) * PAGE_SIZE));
+}
+
 /// Counts per status over every filter except the status one, so the counts show what
 /// each status choice would give.
 async fn filtered_status_counts(
@@ -324,10 +366,11 @@ async fn filtered_status_counts(
     query: &RegisterQuery,
     statuses: &[StatusInfo],
 ) -> Result<Vec<StatusCount>, sqlx::Error> {
+    let st = status_alias(query.as_of.as_deref());
     let mut sql = Sql::default();
-    sql.push("SELECT st.status_key, COUNT(*)");
+    sql.push(&format!("SELECT {st}.status_key, COUNT(*)"));
     push_filtered_from(&mut sql, query, false);
-    sql.push(" GROUP BY st.status_key");
+    sql.push(&format!(" GROUP BY {st}.status_key"));
     let counts: HashMap<String, i64> = sql
         .fetch_all::<(String, i64)>(pool)
         .await?

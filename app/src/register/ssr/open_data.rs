@@ -87,17 +87,18 @@ async fn open_records_matching(
     reference: Option<&str>,
 ) -> Result<Vec<OpenRecord>, sqlx::Error> {
     let mut sql = Sql::default();
-    sql.push(
+    let st = status_alias(query.as_of.as_deref());
+    sql.push(&format!(
         "SELECT r.id, r.reference, r.title, r.summary, e.key AS engagement, r.raised,
-                st.status_key, s.name AS status_name, s.closed, st.status_changed, r.team, r.target,
-                r.progress AS stored_progress, r.what_you_said_md, r.what_we_did_md",
-    );
+                {st}.status_key, s.name AS status_name, s.closed, {st}.status_changed, r.team, r.target,
+                r.progress AS stored_progress, r.what_you_said_md, r.what_we_did_md"
+    ));
     push_filtered_from(&mut sql, query, true);
     if let Some(reference) = reference {
         sql.push(" AND r.reference = ")
             .bind(Bind::Text(reference.to_owned()));
     }
-    sql.push(order_by(query.sort));
+    sql.push(&order_by(query.sort, query.as_of.as_deref()));
     let rows: Vec<OpenRecordRow> = sql.fetch_all(pool).await?;
     let as_of = query
         .as_of
