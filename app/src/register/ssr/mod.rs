@@ -217,17 +217,22 @@ pub async fn filter_options(pool: &AnyPool) -> Result<FilterOptions, sqlx::Error
     let pairs = |table: &str, key: &str| {
         format!("SELECT {key}, name FROM {table} ORDER BY position, {key}")
     };
+    let (engagements, values, priorities) = (
+        pairs("engagements", "key"),
+        pairs("core_values", "slug"),
+        pairs("research_priorities", "slug"),
+    );
+    let (statuses, engagements, values, priorities) = tokio::try_join!(
+        statuses(pool),
+        sqlx::query_as(&engagements).fetch_all(pool),
+        sqlx::query_as(&values).fetch_all(pool),
+        sqlx::query_as(&priorities).fetch_all(pool),
+    )?;
     Ok(FilterOptions {
-        statuses: statuses(pool).await?,
-        engagements: sqlx::query_as(&pairs("engagements", "key"))
-            .fetch_all(pool)
-            .await?,
-        values: sqlx::query_as(&pairs("core_values", "slug"))
-            .fetch_all(pool)
-            .await?,
-        priorities: sqlx::query_as(&pairs("research_priorities", "slug"))
-            .fetch_all(pool)
-            .await?,
+        statuses,
+        engagements,
+        values,
+        priorities,
     })
 }
 
@@ -305,6 +310,35 @@ pub async fn register_page(
     let options = filter_options(pool).await?;
     validate_query(&query, &options)?;
 
+    // The page's rows, the counts and the date of the last change are independent reads:
+    // they run at once, each on its own pooled connection.
+    let (rows, status_counts, last_updated) = tokio::try_join!(
+        page_rows(pool, &query),
+        filtered_status_counts(pool, &query, &options.statuses),
+        last_change_date(pool, query.as_of.as_deref()),
+    )?;
+    // The per-status counts cover every filter but the status one, so the total is their
+    // sum over the chosen statuses (all of them when none is chosen): no separate count.
+    let total = status_counts
+        .iter()
+        .filter(|c| query.status.is_empty() || query.status.contains(&c.key))
+        .map(|c| c.count)
+        .sum();
+    Ok(RegisterPageData {
+        query,
+        rows,
+        total,
+        status_counts,
+        last_updated,
+        options,
+    })
+}
+
+/// The rows of the query's page, with their critical friends' counts.
+async fn page_rows(
+    pool: &AnyPool,
+    query: &RegisterQuery,
+) -> Result<Vec<RecommendationRow>, sqlx::Error> {
     // Today's register finds the page's rows first with the narrow columns its indexes hold
     // (sorting 10,000 ids rather than 10,000 whole rows), then reads them in full (a
     // "deferred join"). An `as_of` register would rebuild its statuses twice that way.
@@ -312,10 +346,10 @@ pub async fn register_page(
     let order = order_by(query.sort, as_of);
     let mut sql = Sql::default();
     sql.push("SELECT ").push(&row_columns(status_alias(as_of)));
-    push_filtered_from(&mut sql, &query, true);
+    push_filtered_from(&mut sql, query, true);
     if as_of.is_none() {
         sql.push(" AND r.id IN (SELECT r.id");
-        push_filtered_from(&mut sql, &query, true);
+        push_filtered_from(&mut sql, query, true);
         sql.push(&order);
         push_page(&mut sql, query.page);
         sql.push(")").push(&order);
@@ -330,25 +364,7 @@ pub async fn register_page(
         .into_iter()
         .map(|row| row.into_row(&today))
         .collect();
-    let rows = with_friends_counts(pool, rows, query.as_of.as_deref()).await?;
-
-    // The per-status counts cover every filter but the status one, so the total is their
-    // sum over the chosen statuses (all of them when none is chosen): no separate count.
-    let status_counts = filtered_status_counts(pool, &query, &options.statuses).await?;
-    let total = status_counts
-        .iter()
-        .filter(|c| query.status.is_empty() || query.status.contains(&c.key))
-        .map(|c| c.count)
-        .sum();
-    let last_updated = last_change_date(pool, query.as_of.as_deref()).await?;
-    Ok(RegisterPageData {
-        query,
-        rows,
-        total,
-        status_counts,
-        last_updated,
-        options,
-    })
+    with_friends_counts(pool, rows, as_of).await
 }
 
 /// `LIMIT … OFFSET …` for page `page` (from 1) of [`PAGE_SIZE`] rows.
