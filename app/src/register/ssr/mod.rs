@@ -280,14 +280,24 @@ pub async fn all_rows(
         .push(&row_columns(status_alias(query.as_of.as_deref())));
     push_filtered_from(&mut sql, query, true);
     sql.push(&order_by(query.sort, query.as_of.as_deref()));
-    let today = query.as_of.clone().unwrap_or_else(today);
+    fetch_rows(pool, sql, query.as_of.as_deref()).await
+}
+
+/// Runs a query for [`row_columns`] and gives each row its critical friends' counts;
+/// "overdue" is judged against `as_of`'s day, or today.
+async fn fetch_rows(
+    pool: &AnyPool,
+    sql: Sql,
+    as_of: Option<&str>,
+) -> Result<Vec<RecommendationRow>, sqlx::Error> {
+    let day = as_of.map_or_else(today, str::to_owned);
     let rows = sql
         .fetch_all::<RowRecord>(pool)
         .await?
         .into_iter()
-        .map(|row| row.into_row(&today))
+        .map(|row| row.into_row(&day))
         .collect();
-    with_friends_counts(pool, rows, query.as_of.as_deref()).await
+    with_friends_counts(pool, rows, as_of).await
 }
 
 /// The rows with their critical friends' counts (as things stood on `as_of`, if given).
@@ -357,14 +367,7 @@ async fn page_rows(
         sql.push(&order);
         push_page(&mut sql, query.page);
     }
-    let today = query.as_of.clone().unwrap_or_else(today);
-    let rows = sql
-        .fetch_all::<RowRecord>(pool)
-        .await?
-        .into_iter()
-        .map(|row| row.into_row(&today))
-        .collect();
-    with_friends_counts(pool, rows, as_of).await
+    fetch_rows(pool, sql, as_of).await
 }
 
 /// `LIMIT … OFFSET …` for page `page` (from 1) of [`PAGE_SIZE`] rows.
