@@ -4,9 +4,13 @@
 // build from data (status tag colours, input widths) and the elements Markdown content
 // can produce. The full stylesheet is about 291 KB; the kept part under half of it.
 //
+// Small icons the kept rules use (the search box's clear button) are then written into
+// the stylesheet as data: addresses: a page would otherwise fetch each one on a round trip
+// of its own before its largest text counts as painted.
+//
 // Usage: node scripts/trim_css.mjs IN.css OUT.css
 import { PurgeCSS } from "purgecss";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 const [input, output] = process.argv.slice(2);
 // What rendered Markdown (reports, policies, pages) may contain, as sanitised by
@@ -25,4 +29,11 @@ const [result] = await new PurgeCSS().purge({
   keyframes: true,
   variables: false,
 });
-writeFileSync(output, result.css);
+// Served from /assets/nhsuk/images/ (scripts/build copies them there).
+const images = "node_modules/nhsuk-frontend/dist/nhsuk/assets/images/";
+const inlined = result.css.replace(/url\("\/assets\/nhsuk\/images\/([\w-]+\.svg)"\)/g, (whole, name) => {
+  const svg = readFileSync(images + name);
+  if (svg.length > 2048) return whole;
+  return `url("data:image/svg+xml;base64,${svg.toString("base64")}")`;
+});
+writeFileSync(output, inlined);

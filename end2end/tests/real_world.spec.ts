@@ -54,6 +54,8 @@ test("a double click on a form's button sends it once", async ({ page }) => {
   page.on("request", (request) => {
     if (request.method() === "POST") sent.push(request.url());
   });
+  // The guard is the page's script, which loads after the page: wait until it has run.
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
   await page.getByLabel("Their email address").fill("double.click@example.org");
   await page.getByRole("button", { name: "Create invitation" }).dblclick();
   await expect(page.locator("[data-test=one-time-link]")).toContainText("double.click@example.org");
