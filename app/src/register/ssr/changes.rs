@@ -98,7 +98,7 @@ pub async fn recommendation_detail(
     reference: &str,
 ) -> Result<Option<RecommendationDetail>, sqlx::Error> {
     let mut sql = Sql::default();
-    sql.push("SELECT ").push(&row_columns(status_alias(None))).push(
+    sql.push("SELECT ").push(&row_columns(status_columns(None))).push(
         ", s.description AS status_description, r.what_you_said_html, r.what_we_did_html, r.team, r.id",
     );
     push_filtered_from(&mut sql, &RegisterQuery::default(), false);

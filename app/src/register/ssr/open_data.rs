@@ -87,10 +87,10 @@ async fn open_records_matching(
     reference: Option<&str>,
 ) -> Result<Vec<OpenRecord>, sqlx::Error> {
     let mut sql = Sql::default();
-    let st = status_alias(query.as_of.as_deref());
+    let StatusColumns { key, changed } = status_columns(query.as_of.as_deref());
     sql.push(&format!(
         "SELECT r.id, r.reference, r.title, r.summary, e.key AS engagement, r.raised,
-                {st}.status_key, s.name AS status_name, s.closed, {st}.status_changed, r.team, r.target,
+                {key} AS status_key, s.name AS status_name, s.closed, {changed} AS status_changed, r.team, r.target,
                 r.progress AS stored_progress, r.what_you_said_md, r.what_we_did_md"
     ));
     push_filtered_from(&mut sql, query, true);
