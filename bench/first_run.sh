@@ -7,8 +7,14 @@
 # Usage, from the repository root: bench/first_run.sh   (takes a quarter of an hour or more)
 set -euo pipefail
 root=$(pwd)
+export CANDOUR_ADDR=127.0.0.1:3399
+# Anything already answering there (a server left from an earlier run, say) would be timed
+# as this run's first page.
+if curl -s -o /dev/null "http://$CANDOUR_ADDR/"; then
+  echo "something already answers at $CANDOUR_ADDR: stop it first" >&2
+  exit 1
+fi
 work=$(mktemp -d /tmp/candour-first-run.XXXXXX)
-trap 'pkill -f "$work/clone/target/release/candour" 2>/dev/null || true' EXIT
 mkdir -p "$work/cargo/bin"
 # rustup's proxies (cargo, rustc, ...), but no tool a previous build installed.
 for tool in cargo rustc rustup rustdoc rustfmt cargo-fmt cargo-clippy clippy-driver; do
@@ -18,10 +24,12 @@ git clone -q "$root" "$work/clone"
 cd "$work/clone"
 export CARGO_HOME="$work/cargo" npm_config_cache="$work/npm"
 export PATH="$work/cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-export CANDOUR_ADDR=127.0.0.1:3399
 started=$(date +%s)
-scripts/run > "$work/run.log" 2>&1 &
+# In a session of its own, so that the whole run (its builds, then the server that
+# scripts/run becomes) is stopped at the end as one process group.
+setsid scripts/run > "$work/run.log" 2>&1 &
 run=$!
+trap 'kill -- -"$run" 2>/dev/null || true' EXIT
 until curl -sf -o /dev/null http://127.0.0.1:3399/; do
   sleep 2
   kill -0 "$run" 2>/dev/null || { echo "scripts/run stopped; see $work/run.log" >&2; exit 1; }
