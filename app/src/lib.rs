@@ -120,8 +120,9 @@ pub fn shell(_options: LeptosOptions) -> AnyView {
 /// The inline script that imports `assets/islands.js` (by its hashed name) once the page
 /// has loaded and painted: after the `load` event (or at once if that has passed), then
 /// after the next frame, so that on a slow link nothing the first paint needs (the HTML, the
-/// stylesheet) shares the line with it (`bench/lighthouse.py`: Largest Contentful Paint
-/// 0.90-0.96 s instead of 0.95-1.02 s). A hidden tab paints nothing, so it imports at once.
+/// stylesheet) shares the line with it (Lighthouse's mobile simulation, an A/B in
+/// `bench/RESULTS.md`: Largest Contentful Paint 0.90-0.96 s instead of 0.95-1.02 s with a
+/// module script in the head). A hidden tab paints nothing, so it imports at once.
 /// A classic script may `import()` a module; the Content-Security-Policy allows this one by
 /// its hash (`server::validators`) and the module by `'self'`.
 fn islands_loader() -> String {

@@ -154,4 +154,17 @@ test.describe("page weight", () => {
     const wasm = (url: string) => url.endsWith(".wasm") || /\/pkg\/candour[^/]*\.js$/.test(url);
     expect(fetched.filter(wasm)).toEqual([]);
   });
+
+  test("the stylesheet's icons come with it: a page with a search box fetches no image but the favicon", async ({ page }) => {
+    const images: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "image") images.push(new URL(request.url()).pathname);
+    });
+    for (const path of ["/", "/search?q=data"]) {
+      await page.goto(path);
+      await page.locator("[data-test=search-input], #search-field").first().fill("data");
+      await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+    }
+    expect(images.filter((path) => !path.includes("favicon"))).toEqual([]);
+  });
 });
