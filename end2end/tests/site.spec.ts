@@ -126,6 +126,8 @@ test.describe("search", () => {
 test.describe("page weight", () => {
   test("a repeat visit revalidates the page and fetches none of its files again", async ({ page, context }) => {
     await page.goto("/actions");
+    // The first visit is over once its script has run (it is fetched after the first paint).
+    await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
     // What went over the wire (the browser reports a revalidated page as its cached 200;
     // the DevTools protocol gives the status the server sent).
     const client = await context.newCDPSession(page);
